@@ -1,0 +1,92 @@
+package uk.jlm.klaviyo.jlm;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+import uk.jlm.klaviyo.ops.InstanceId;
+
+/**
+ * Per-feed watermark and poll lease in table {@code feed_state}. The lease makes a feed poll once per interval
+ * across every instance sharing the database (DESIGN.md "Scale-out").
+ */
+@Repository
+public class FeedState {
+
+    /** A poll that has not finished after this long is presumed dead and its lease can be taken over. */
+    private static final Duration STUCK_POLL = Duration.ofMinutes(10);
+
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+    private final String instance;
+
+    FeedState(JdbcTemplate jdbc, Clock clock, InstanceId instance) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.instance = instance.value();
+    }
+
+    /** Takes the feed's lease if it is due; true means this instance polls now. */
+    public boolean acquire(String feed) {
+        Instant now = clock.instant();
+        jdbc.update("INSERT INTO feed_state (feed, consecutive_failures) SELECT ?, 0 WHERE NOT EXISTS "
+                + "(SELECT 1 FROM feed_state WHERE feed = ?)", feed, feed);
+        return jdbc.update("UPDATE feed_state SET lease_owner = ?, lease_until = ? WHERE feed = ? "
+                        + "AND (lease_until IS NULL OR lease_until <= ?)",
+                instance, ts(now.plus(STUCK_POLL)), feed, ts(now)) == 1;
+    }
+
+    /** Ends this instance's poll; the next one is due {@code interval} after this one started. */
+    public void release(String feed, Instant pollStarted, Duration interval) {
+        jdbc.update("UPDATE feed_state SET lease_until = ? WHERE feed = ? AND lease_owner = ?",
+                ts(pollStarted.plus(interval)), feed, instance);
+    }
+
+    public Optional<Instant> watermark(String feed) {
+        List<Timestamp> rows = jdbc.queryForList("SELECT watermark FROM feed_state WHERE feed = ?", Timestamp.class, feed);
+        return rows.stream().filter(java.util.Objects::nonNull).map(Timestamp::toInstant).findFirst();
+    }
+
+    /** Moves the watermark after a whole window has been committed; never moves it backwards. */
+    public void commit(String feed, Instant watermark) {
+        jdbc.update("UPDATE feed_state SET watermark = CASE WHEN watermark IS NULL OR watermark < ? THEN ? "
+                        + "ELSE watermark END, last_success_at = ?, consecutive_failures = 0, last_failure_reason = NULL "
+                        + "WHERE feed = ?",
+                ts(watermark), ts(watermark), ts(clock.instant()), feed);
+    }
+
+    public void recordFailure(String feed, String reason) {
+        jdbc.update("UPDATE feed_state SET last_failure_at = ?, last_failure_reason = ?, "
+                        + "consecutive_failures = consecutive_failures + 1 WHERE feed = ?",
+                ts(clock.instant()), abbreviate(reason, 1000), feed);
+    }
+
+    public List<Map<String, Object>> all() {
+        return jdbc.queryForList("SELECT feed, watermark, last_success_at, last_failure_at, last_failure_reason, "
+                + "consecutive_failures FROM feed_state ORDER BY feed");
+    }
+
+    static Timestamp ts(Instant instant) {
+        return Timestamp.from(instant);
+    }
+
+    public static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    public static String abbreviate(String text, int max) {
+        if (text == null) {
+            return "";
+        }
+        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+    }
+}

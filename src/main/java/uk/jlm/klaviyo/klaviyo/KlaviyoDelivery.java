@@ -1,0 +1,80 @@
+package uk.jlm.klaviyo.klaviyo;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.slf4j.MDC;
+import org.springframework.stereotype.Component;
+
+import uk.jlm.klaviyo.ops.FlowMetrics;
+import uk.jlm.klaviyo.outbox.ClaimedDelivery;
+import uk.jlm.klaviyo.outbox.DeadLetters;
+import uk.jlm.klaviyo.outbox.Outbox;
+
+/**
+ * The outbox side of every {@code <flow>-delivery} route: a claimed row becomes the request body, a 2xx marks it
+ * done at once, and what the {@code klaviyo-send} policy gives up on becomes a dead letter. A delivery cut short by
+ * shutdown is handed back to the outbox instead, so nothing claimed is lost.
+ */
+@Component("klaviyoDelivery")
+public class KlaviyoDelivery {
+
+    public static final String DELIVERY = "delivery";
+
+    private final Outbox outbox;
+    private final DeadLetters deadLetters;
+    private final FlowMetrics metrics;
+    private final CamelContext camel;
+    private final Clock clock;
+
+    KlaviyoDelivery(Outbox outbox, DeadLetters deadLetters, FlowMetrics metrics, CamelContext camel, Clock clock) {
+        this.outbox = outbox;
+        this.deadLetters = deadLetters;
+        this.metrics = metrics;
+        this.camel = camel;
+        this.clock = clock;
+    }
+
+    public void prepare(Exchange exchange) {
+        ClaimedDelivery delivery = exchange.getMessage().getBody(ClaimedDelivery.class);
+        exchange.setProperty(DELIVERY, delivery);
+        exchange.setProperty(KlaviyoRequests.PATH, delivery.path());
+        exchange.setProperty(KlaviyoRequests.FLOW, delivery.flow());
+        exchange.setProperty("endpointClass", delivery.endpointClass().toLowerCase());
+        exchange.getMessage().setBody(delivery.payload());
+        MDC.put("flow", delivery.flow());
+    }
+
+    public void delivered(Exchange exchange) {
+        ClaimedDelivery delivery = exchange.getProperty(DELIVERY, ClaimedDelivery.class);
+        outbox.markDone(delivery.id(), attempts(exchange, delivery));
+        metrics.delivered(delivery.flow(), delivery.metric(), Duration.between(delivery.occurredAt(), clock.instant()));
+        MDC.remove("flow");
+    }
+
+    public void failed(Exchange exchange) {
+        ClaimedDelivery delivery = exchange.getProperty(DELIVERY, ClaimedDelivery.class);
+        if (delivery == null) {
+            return;
+        }
+        MDC.remove("flow");
+        if (camel.isStopping()) {
+            outbox.requeue(delivery.id());
+            return;
+        }
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Integer status = cause instanceof KlaviyoException k ? Integer.valueOf(k.status()) : null;
+        String reason = cause == null ? "unknown failure"
+                : cause instanceof KlaviyoException ? cause.getMessage()
+                : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        deadLetters.deliveryFailed(delivery, reason, status, attempts(exchange, delivery));
+        metrics.deadLettered(delivery.flow(), status);
+    }
+
+    private static int attempts(Exchange exchange, ClaimedDelivery delivery) {
+        Integer redeliveries = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
+        return delivery.attempts() + 1 + (redeliveries == null ? 0 : redeliveries);
+    }
+}

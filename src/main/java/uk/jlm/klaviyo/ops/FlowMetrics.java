@@ -1,0 +1,54 @@
+package uk.jlm.klaviyo.ops;
+
+import java.time.Duration;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.springframework.stereotype.Component;
+
+/**
+ * Our own counters and timers, all named {@code jlm_klaviyo_*} and tagged by {@code flow}
+ * (DESIGN.md "Pinned behaviour", Actuator). Gauges read from the database live in {@link OpsMetricsBinder}.
+ */
+@Component
+public class FlowMetrics {
+
+    private final MeterRegistry registry;
+
+    FlowMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public void detected(String flow, String metric) {
+        Counter.builder("jlm.klaviyo.events.detected").description("Business events written to the outbox")
+                .tag("flow", flow).tag("metric", metric).register(registry).increment();
+    }
+
+    /** A 2xx from Klaviyo; {@code lag} is JLM event time → Klaviyo acceptance. */
+    public void delivered(String flow, String metric, Duration lag) {
+        Counter.builder("jlm.klaviyo.events.delivered").description("Klaviyo requests accepted (2xx)")
+                .tag("flow", flow).tag("metric", metric == null ? "none" : metric).register(registry).increment();
+        Timer.builder("jlm.klaviyo.flow.lag").description("JLM event time to Klaviyo acceptance")
+                .tag("flow", flow).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(100)).maximumExpectedValue(Duration.ofDays(1))
+                .register(registry).record(lag.isNegative() ? Duration.ZERO : lag);
+    }
+
+    public void klaviyoResponse(String flow, int status) {
+        Counter.builder("jlm.klaviyo.klaviyo.responses").description("Klaviyo responses by HTTP status")
+                .tag("flow", flow).tag("status", Integer.toString(status)).register(registry).increment();
+    }
+
+    public void retryAfterWait(String flow, Duration wait) {
+        Timer.builder("jlm.klaviyo.retry.after.wait").description("Waits imposed by Klaviyo's Retry-After on 429")
+                .tag("flow", flow).register(registry).record(wait);
+    }
+
+    public void deadLettered(String flow, Integer status) {
+        String reasonClass = status == null ? "io" : status >= 500 || status == 408 ? "retries-exhausted"
+                : status == 429 ? "rate-limited" : "rejected-" + status;
+        Counter.builder("jlm.klaviyo.dead.letters.created").description("Deliveries moved to the dead letters")
+                .tag("flow", flow).tag("reason", reasonClass).register(registry).increment();
+    }
+}

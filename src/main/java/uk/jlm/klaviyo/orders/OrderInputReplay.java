@@ -1,0 +1,55 @@
+package uk.jlm.klaviyo.orders;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.stereotype.Component;
+
+import uk.jlm.klaviyo.jlm.MiraklOrder;
+import uk.jlm.klaviyo.jlm.OrderPageReader;
+import uk.jlm.klaviyo.jlm.ReadOrder;
+import uk.jlm.klaviyo.outbox.DeadLetter;
+import uk.jlm.klaviyo.outbox.DeadLetterReplay;
+import uk.jlm.klaviyo.outbox.DeadLetters;
+import uk.jlm.klaviyo.outbox.OrderChangeDetector;
+
+/**
+ * Replays a rejected OR11 order: reads the stored JSON again and runs change detection on it. A rejected page is
+ * not replayed here: its window was never committed, so the next poll reads it again anyway.
+ */
+@Component
+class OrderInputReplay implements DeadLetterReplay.InputReplay {
+
+    private final ObjectMapper json;
+    private final OrderChangeDetector detector;
+    private final DeadLetters deadLetters;
+
+    OrderInputReplay(ObjectMapper json, OrderChangeDetector detector, DeadLetters deadLetters) {
+        this.json = json;
+        this.detector = detector;
+        this.deadLetters = deadLetters;
+    }
+
+    @Override
+    public String flow() {
+        return "orders";
+    }
+
+    @Override
+    public void replay(DeadLetter deadLetter) {
+        try {
+            JsonNode node = json.readTree(deadLetter.payload());
+            if (node == null || !node.has("order_id")) {
+                return;
+            }
+            String problem = OrderPageReader.contractProblem(node);
+            if (problem != null) {
+                deadLetters.inputRejected("orders", deadLetter.sourceRef(), problem, deadLetter.payload());
+                return;
+            }
+            detector.reapply(new ReadOrder(json.treeToValue(node, MiraklOrder.class), deadLetter.payload()), true);
+        } catch (java.io.IOException e) {
+            deadLetters.inputRejected("orders", deadLetter.sourceRef(), "replay: not an order: " + e.getMessage(),
+                    deadLetter.payload());
+        }
+    }
+}

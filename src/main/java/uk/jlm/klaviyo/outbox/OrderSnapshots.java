@@ -1,0 +1,77 @@
+package uk.jlm.klaviyo.outbox;
+
+import java.math.BigDecimal;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/** The last state seen of each JLM order (table {@code order_snapshot}) and the transitions it has produced. */
+@Repository
+public class OrderSnapshots {
+
+    private static final TypeReference<Map<String, BigDecimal>> REPORTED = new TypeReference<>() {
+    };
+
+    public record Snapshot(String orderId, String state, Instant lastUpdated, boolean placed,
+                           Map<String, BigDecimal> reported, String orderJson) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    OrderSnapshots(JdbcTemplate jdbc, ObjectMapper json, Clock clock) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    public Optional<Snapshot> find(String orderId) {
+        return jdbc.query("SELECT order_id, order_state, last_updated_date, placed, emitted_keys, order_json "
+                        + "FROM order_snapshot WHERE order_id = ?",
+                (rs, i) -> new Snapshot(rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant(),
+                        rs.getBoolean(4), read(rs.getString(5)), rs.getString(6)), orderId).stream().findFirst();
+    }
+
+    void save(String orderId, String state, Instant lastUpdated, OrderChanges changes, String orderJson) {
+        String reported = write(changes.reported());
+        Timestamp now = Timestamp.from(clock.instant());
+        int updated = jdbc.update("UPDATE order_snapshot SET order_state = ?, last_updated_date = ?, placed = ?, "
+                        + "emitted_keys = ?, order_json = ?, updated_at = ? WHERE order_id = ?",
+                state, Timestamp.from(lastUpdated), changes.placed(), reported, orderJson, now, orderId);
+        if (updated == 0) {
+            jdbc.update("INSERT INTO order_snapshot (order_id, order_state, last_updated_date, placed, emitted_keys, "
+                            + "order_json, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    orderId, state, Timestamp.from(lastUpdated), changes.placed(), reported, orderJson, now);
+        }
+    }
+
+    public long count() {
+        Long n = jdbc.queryForObject("SELECT COUNT(*) FROM order_snapshot", Long.class);
+        return n == null ? 0 : n;
+    }
+
+    private Map<String, BigDecimal> read(String text) {
+        try {
+            return json.readValue(text, REPORTED);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("order_snapshot.emitted_keys is not valid JSON", e);
+        }
+    }
+
+    private String write(Map<String, BigDecimal> reported) {
+        try {
+            return json.writeValueAsString(reported);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package uk.jlm.klaviyo.outbox;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import uk.jlm.klaviyo.ops.InstanceId;
+
+/**
+ * The transactional outbox (table {@code outbox}). Rows are written in the same transaction as the snapshot they
+ * derive from, claimed with {@code FOR UPDATE SKIP LOCKED} so instances share delivery without duplicates, and a
+ * claim that outlives its lease (a dead instance) becomes claimable again.
+ */
+@Repository
+public class Outbox {
+
+    public static final String PENDING = "PENDING";
+    public static final String CLAIMED = "CLAIMED";
+    public static final String DONE = "DONE";
+    public static final String DEAD = "DEAD";
+
+    private static final RowMapper<ClaimedDelivery> CLAIMED_ROW = (rs, i) -> new ClaimedDelivery(
+            rs.getLong("id"), rs.getString("flow"), rs.getString("endpoint_class"), rs.getString("path"),
+            rs.getString("metric"), rs.getString("payload"), rs.getInt("attempts"),
+            rs.getTimestamp("occurred_at").toInstant());
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    private final String instance;
+    private final Duration claimLease;
+    private final int batchSize;
+
+    Outbox(JdbcTemplate jdbc, TransactionTemplate tx, Clock clock, InstanceId instance,
+           @Value("${delivery.claim-lease}") Duration claimLease, @Value("${delivery.batch-size}") int batchSize) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.clock = clock;
+        this.instance = instance.value();
+        this.claimLease = claimLease;
+        this.batchSize = batchSize;
+    }
+
+    /** Queues an entry unless the flow already has one with the same key; call inside the detector's transaction. */
+    public boolean enqueue(OutboxEntry entry) {
+        Timestamp now = Timestamp.from(clock.instant());
+        return jdbc.update("INSERT INTO outbox (flow, dedupe_key, endpoint_class, path, metric, order_id, payload, "
+                        + "status, attempts, occurred_at, created_at, available_at) "
+                        + "SELECT ?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?, ? WHERE NOT EXISTS "
+                        + "(SELECT 1 FROM outbox WHERE flow = ? AND dedupe_key = ?)",
+                entry.flow(), entry.dedupeKey(), entry.endpoint().name(), entry.path(), entry.metric(),
+                entry.orderId(), entry.payload(), Timestamp.from(entry.occurredAt().toInstant()), now, now,
+                entry.flow(), entry.dedupeKey()) == 1;
+    }
+
+    public boolean contains(String flow, String dedupeKey) {
+        Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM outbox WHERE flow = ? AND dedupe_key = ?",
+                Integer.class, flow, dedupeKey);
+        return n != null && n > 0;
+    }
+
+    /** Claims the next due rows of one flow (its lane), oldest first. */
+    public List<ClaimedDelivery> claim(String flow) {
+        return tx.execute(status -> {
+            Instant now = clock.instant();
+            Timestamp nowTs = Timestamp.from(now);
+            List<Long> ids = jdbc.queryForList("SELECT id FROM outbox WHERE flow = ? AND "
+                            + "((status = 'PENDING' AND available_at <= ?) OR (status = 'CLAIMED' AND claimed_until < ?)) "
+                            + "ORDER BY id FETCH FIRST " + batchSize + " ROWS ONLY FOR UPDATE SKIP LOCKED",
+                    Long.class, flow, nowTs, nowTs);
+            if (ids.isEmpty()) {
+                return List.of();
+            }
+            Timestamp until = Timestamp.from(now.plus(claimLease));
+            jdbc.batchUpdate("UPDATE outbox SET status = 'CLAIMED', claimed_by = ?, claimed_until = ? WHERE id = ?",
+                    ids.stream().map(id -> new Object[] {instance, until, id}).toList());
+            return jdbc.query("SELECT id, flow, endpoint_class, path, metric, payload, attempts, occurred_at FROM outbox "
+                    + "WHERE claimed_by = ? AND status = 'CLAIMED' AND flow = ? ORDER BY id", CLAIMED_ROW, instance, flow);
+        });
+    }
+
+    /** Klaviyo answered 2xx: done, at once, so a crash now resends at most what is still in flight. */
+    public void markDone(long id, int attempts) {
+        jdbc.update("UPDATE outbox SET status = 'DONE', delivered_at = ?, attempts = ?, claimed_by = NULL, "
+                + "claimed_until = NULL WHERE id = ?", Timestamp.from(clock.instant()), attempts, id);
+    }
+
+    public void markDead(long id, int attempts) {
+        jdbc.update("UPDATE outbox SET status = 'DEAD', attempts = ?, claimed_by = NULL, claimed_until = NULL "
+                + "WHERE id = ?", attempts, id);
+    }
+
+    /** Puts a row back in its lane, e.g. for a replayed dead letter. */
+    public void requeue(long id) {
+        jdbc.update("UPDATE outbox SET status = 'PENDING', attempts = 0, available_at = ?, claimed_by = NULL, "
+                + "claimed_until = NULL WHERE id = ?", Timestamp.from(clock.instant()), id);
+    }
+
+    /** Hands this instance's claims back on shutdown so another instance (or the next start) delivers them. */
+    public int releaseClaims() {
+        return jdbc.update("UPDATE outbox SET status = 'PENDING', claimed_by = NULL, claimed_until = NULL "
+                + "WHERE status = 'CLAIMED' AND claimed_by = ?", instance);
+    }
+
+    public List<Map<String, Object>> depthByFlowAndStatus() {
+        return jdbc.queryForList("SELECT flow, status, COUNT(*) AS n, MIN(occurred_at) AS oldest FROM outbox "
+                + "GROUP BY flow, status");
+    }
+}
