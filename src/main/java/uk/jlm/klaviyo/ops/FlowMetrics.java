@@ -48,7 +48,7 @@ public class FlowMetrics {
     public void deadLettered(String flow, Integer status) {
         String reasonClass = status == null ? "io" : status >= 500 || status == 408 ? "retries-exhausted"
                 : status == 429 ? "rate-limited" : "rejected-" + status;
-        Counter.builder("jlm.klaviyo.dead.letters.created").description("Deliveries moved to the dead letters")
+        Counter.builder("jlm.klaviyo.deliveries.dead.lettered").description("Deliveries moved to the dead letters")
                 .tag("flow", flow).tag("reason", reasonClass).register(registry).increment();
     }
 }

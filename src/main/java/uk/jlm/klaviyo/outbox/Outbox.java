@@ -83,8 +83,10 @@ public class Outbox {
             Timestamp until = Timestamp.from(now.plus(claimLease));
             jdbc.batchUpdate("UPDATE outbox SET status = 'CLAIMED', claimed_by = ?, claimed_until = ? WHERE id = ?",
                     ids.stream().map(id -> new Object[] {instance, until, id}).toList());
+            // Exactly the rows claimed here: an earlier batch of this instance may still be in flight.
+            String in = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
             return jdbc.query("SELECT id, flow, endpoint_class, path, metric, payload, attempts, occurred_at FROM outbox "
-                    + "WHERE claimed_by = ? AND status = 'CLAIMED' AND flow = ? ORDER BY id", CLAIMED_ROW, instance, flow);
+                    + "WHERE id IN (" + in + ") ORDER BY id", CLAIMED_ROW, ids.toArray());
         });
     }
 
