@@ -74,7 +74,6 @@ public class KlaviyoDelivery {
     }
 
     private static int attempts(Exchange exchange, ClaimedDelivery delivery) {
-        Integer redeliveries = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
-        return delivery.attempts() + 1 + (redeliveries == null ? 0 : redeliveries);
+        return delivery.attempts() + exchange.getProperty(KlaviyoRequests.ATTEMPTS, 0, Integer.class);
     }
 }

@@ -21,6 +21,8 @@ public class KlaviyoRequests {
     public static final String PATH = "klaviyoPath";
     public static final String FLOW = "flow";
     public static final String JSON_API = "application/vnd.api+json";
+    /** Requests made for this exchange so far, redeliveries included. */
+    public static final String ATTEMPTS = "klaviyoAttempts";
 
     private final KlaviyoProperties klaviyo;
     private final ObjectMapper json;
@@ -33,6 +35,7 @@ public class KlaviyoRequests {
     }
 
     public void prepare(Exchange exchange) {
+        exchange.setProperty(ATTEMPTS, exchange.getProperty(ATTEMPTS, 0, Integer.class) + 1);
         var message = exchange.getMessage();
         message.removeHeaders("*", "Camel*");
         message.setHeader(Exchange.HTTP_METHOD, "POST");
