@@ -49,7 +49,7 @@ public class KlaviyoDelivery {
 
     public void delivered(Exchange exchange) {
         ClaimedDelivery delivery = exchange.getProperty(DELIVERY, ClaimedDelivery.class);
-        outbox.markDone(delivery.id(), attempts(exchange, delivery));
+        outbox.markDone(delivery.id());
         metrics.delivered(delivery.flow(), delivery.metric(), Duration.between(delivery.occurredAt(), clock.instant()));
         MDC.remove("flow");
     }
@@ -69,11 +69,7 @@ public class KlaviyoDelivery {
         String reason = cause == null ? "unknown failure"
                 : cause instanceof KlaviyoException ? cause.getMessage()
                 : cause.getClass().getSimpleName() + ": " + cause.getMessage();
-        deadLetters.deliveryFailed(delivery, reason, status, attempts(exchange, delivery));
+        deadLetters.deliveryFailed(delivery, reason, status);
         metrics.deadLettered(delivery.flow(), status);
-    }
-
-    private static int attempts(Exchange exchange, ClaimedDelivery delivery) {
-        return delivery.attempts() + exchange.getProperty(KlaviyoRequests.ATTEMPTS, 0, Integer.class);
     }
 }

@@ -9,6 +9,8 @@ import org.springframework.stereotype.Component;
 
 import uk.jlm.klaviyo.config.KlaviyoProperties;
 import uk.jlm.klaviyo.ops.FlowMetrics;
+import uk.jlm.klaviyo.outbox.ClaimedDelivery;
+import uk.jlm.klaviyo.outbox.Outbox;
 
 /**
  * The two ends of every Klaviyo call made by the shared endpoint routes ({@code klaviyo-*-endpoint}): headers in
@@ -21,21 +23,24 @@ public class KlaviyoRequests {
     public static final String PATH = "klaviyoPath";
     public static final String FLOW = "flow";
     public static final String JSON_API = "application/vnd.api+json";
-    /** Requests made for this exchange so far, redeliveries included. */
-    public static final String ATTEMPTS = "klaviyoAttempts";
 
     private final KlaviyoProperties klaviyo;
     private final ObjectMapper json;
     private final FlowMetrics metrics;
+    private final Outbox outbox;
 
-    KlaviyoRequests(KlaviyoProperties klaviyo, ObjectMapper json, FlowMetrics metrics) {
+    KlaviyoRequests(KlaviyoProperties klaviyo, ObjectMapper json, FlowMetrics metrics, Outbox outbox) {
         this.klaviyo = klaviyo;
+        this.outbox = outbox;
         this.json = json;
         this.metrics = metrics;
     }
 
     public void prepare(Exchange exchange) {
-        exchange.setProperty(ATTEMPTS, exchange.getProperty(ATTEMPTS, 0, Integer.class) + 1);
+        ClaimedDelivery delivery = exchange.getProperty(KlaviyoDelivery.DELIVERY, ClaimedDelivery.class);
+        if (delivery != null) {
+            outbox.countAttempt(delivery.id());
+        }
         var message = exchange.getMessage();
         message.removeHeaders("*", "Camel*");
         message.setHeader(Exchange.HTTP_METHOD, "POST");

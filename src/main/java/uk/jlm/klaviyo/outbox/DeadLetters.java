@@ -47,8 +47,8 @@ public class DeadLetters {
 
     /** A Klaviyo request that cannot succeed: the outbox row becomes DEAD and the reason is kept beside it. */
     @Transactional
-    public void deliveryFailed(ClaimedDelivery delivery, String reason, Integer httpStatus, int attempts) {
-        outbox.markDead(delivery.id(), attempts);
+    public void deliveryFailed(ClaimedDelivery delivery, String reason, Integer httpStatus) {
+        int attempts = outbox.markDead(delivery.id());
         insert(delivery.flow(), DELIVERY, reason, httpStatus, attempts, delivery.id(), delivery.metric(),
                 delivery.payload());
         log.warn("dead letter: flow={} outbox={} status={} reason={}", delivery.flow(), delivery.id(), httpStatus, reason);

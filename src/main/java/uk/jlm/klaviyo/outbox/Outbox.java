@@ -91,19 +91,25 @@ public class Outbox {
     }
 
     /** Klaviyo answered 2xx: done, at once, so a crash now resends at most what is still in flight. */
-    public void markDone(long id, int attempts) {
-        jdbc.update("UPDATE outbox SET status = 'DONE', delivered_at = ?, attempts = ?, claimed_by = NULL, "
-                + "claimed_until = NULL WHERE id = ?", Timestamp.from(clock.instant()), attempts, id);
+    public void markDone(long id) {
+        jdbc.update("UPDATE outbox SET status = 'DONE', delivered_at = ?, claimed_by = NULL, claimed_until = NULL "
+                + "WHERE id = ?", Timestamp.from(clock.instant()), id);
     }
 
-    public void markDead(long id, int attempts) {
-        jdbc.update("UPDATE outbox SET status = 'DEAD', attempts = ?, claimed_by = NULL, claimed_until = NULL "
-                + "WHERE id = ?", attempts, id);
+    /** Counts one request to Klaviyo, redeliveries included; kept across restarts for the dead letter's record. */
+    public void countAttempt(long id) {
+        jdbc.update("UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", id);
+    }
+
+    /** Marks the row dead and returns how many requests it took. */
+    public int markDead(long id) {
+        jdbc.update("UPDATE outbox SET status = 'DEAD', claimed_by = NULL, claimed_until = NULL WHERE id = ?", id);
+        return jdbc.queryForObject("SELECT attempts FROM outbox WHERE id = ?", Integer.class, id);
     }
 
     /** Puts a row back in its lane, e.g. for a replayed dead letter. */
     public void requeue(long id) {
-        jdbc.update("UPDATE outbox SET status = 'PENDING', attempts = 0, available_at = ?, claimed_by = NULL, "
+        jdbc.update("UPDATE outbox SET status = 'PENDING', available_at = ?, claimed_by = NULL, "
                 + "claimed_until = NULL WHERE id = ?", Timestamp.from(clock.instant()), id);
     }
 
