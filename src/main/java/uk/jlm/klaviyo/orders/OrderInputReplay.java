@@ -30,26 +30,22 @@ class OrderInputReplay implements DeadLetterReplay.InputReplay {
     }
 
     @Override
-    public String flow() {
-        return "orders";
-    }
-
-    @Override
-    public void replay(DeadLetter deadLetter) {
+    public boolean replay(DeadLetter deadLetter) {
         try {
             JsonNode node = json.readTree(deadLetter.payload());
-            if (node == null || !node.has("order_id")) {
-                return;
+            if (node == null || !node.has("order_lines")) {
+                return false;
             }
             String problem = OrderPageReader.contractProblem(node);
             if (problem != null) {
-                deadLetters.inputRejected("orders", deadLetter.sourceRef(), problem, deadLetter.payload());
-                return;
+                deadLetters.inputRejected(deadLetter.flow(), deadLetter.sourceRef(), problem, deadLetter.payload());
+                return true;
             }
             detector.reapply(new ReadOrder(json.treeToValue(node, MiraklOrder.class), deadLetter.payload()), true);
+            return true;
         } catch (java.io.IOException e) {
-            deadLetters.inputRejected("orders", deadLetter.sourceRef(), "replay: not an order: " + e.getMessage(),
-                    deadLetter.payload());
+            // Not JSON (e.g. a rejected page): nothing to re-read; the feed reads its window again anyway.
+            return false;
         }
     }
 }

@@ -1,9 +1,6 @@
 package uk.jlm.klaviyo.outbox;
 
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -15,25 +12,24 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class DeadLetterReplay {
 
-    /** A flow that can re-read the JLM records it once rejected. */
+    /** Re-reads one kind of JLM record (an order, a return …) that was once rejected. */
     public interface InputReplay {
-        String flow();
-
-        void replay(DeadLetter deadLetter);
+        /** False when the dead letter's payload is not this kind of record. */
+        boolean replay(DeadLetter deadLetter);
     }
 
     public enum Result { REPLAYED, NOT_FOUND }
 
     private final DeadLetters deadLetters;
     private final Outbox outbox;
-    private final Map<String, InputReplay> inputReplays;
+    private final List<InputReplay> inputReplays;
     private final TransactionTemplate tx;
 
     DeadLetterReplay(DeadLetters deadLetters, Outbox outbox, List<InputReplay> inputReplays, TransactionTemplate tx) {
         this.deadLetters = deadLetters;
         this.outbox = outbox;
         this.tx = tx;
-        this.inputReplays = inputReplays.stream().collect(Collectors.toMap(InputReplay::flow, Function.identity()));
+        this.inputReplays = List.copyOf(inputReplays);
     }
 
     public Result replay(long id) {
@@ -45,10 +41,7 @@ public class DeadLetterReplay {
                 });
             } else {
                 deadLetters.markReplayed(id);
-                InputReplay input = inputReplays.get(deadLetter.flow());
-                if (input != null) {
-                    input.replay(deadLetter);
-                }
+                inputReplays.stream().filter(replay -> replay.replay(deadLetter)).findFirst();
             }
             return Result.REPLAYED;
         }).orElse(Result.NOT_FOUND);

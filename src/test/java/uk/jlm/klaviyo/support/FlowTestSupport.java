@@ -40,6 +40,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "ops.username=ops",
         "ops.password=" + FlowTestSupport.OPS_PASSWORD,
         "flows.orders.interval=1s",
+        "flows.returns.interval=1s",
         "flows.tick-ms=100",
         "delivery.poll-interval-ms=100",
         "klaviyo.retry.initial-delay-ms=50",
@@ -79,6 +80,7 @@ public abstract class FlowTestSupport {
     void freshFakesAndTables() {
         JLM.resetAll();
         JLM.stubFor(get(urlPathEqualTo("/api/orders")).atPriority(10).willReturn(okJson(OrderFixtures.page())));
+        JLM.stubFor(get(urlPathEqualTo("/api/returns")).atPriority(10).willReturn(okJson("{\"data\":[]}")));
         JLM.stubFor(get(urlPathEqualTo("/api/reasons")).willReturn(okJson(OrderFixtures.resource("/jlm/reasons.json"))));
         awaitPolls(1);
         // Let the previous test's in-flight deliveries finish before its Klaviyo fake goes away.
