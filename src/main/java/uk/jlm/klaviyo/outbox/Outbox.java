@@ -92,7 +92,7 @@ public class Outbox {
 
     /** Klaviyo answered 2xx: done, at once, so a crash now resends at most what is still in flight. */
     public void markDone(long id) {
-        jdbc.update("UPDATE outbox SET status = 'DONE', delivered_at = ?, claimed_by = NULL, claimed_until = NULL "
+        jdbc.update("UPDATE outbox SET status = 'DONE', delivered_at = ?, claimed_until = NULL "
                 + "WHERE id = ?", Timestamp.from(clock.instant()), id);
     }
 
