@@ -219,6 +219,40 @@ class DemoJlmSandbox {
         return ResponseEntity.ok(page);
     }
 
+    /** RT11: the refunded demo orders were returned first (requested at 55 s, received at 62 s, closed at 68 s). */
+    @GetMapping("/returns")
+    synchronized ResponseEntity<ObjectNode> returns(@RequestHeader(value = "Authorization", required = false) String key) {
+        if (!apiKey.equals(key)) {
+            return ResponseEntity.status(401).build();
+        }
+        Instant now = clock.instant();
+        generate(now);
+        ObjectNode page = json.createObjectNode();
+        ArrayNode data = page.putArray("data");
+        for (DemoOrder order : orders) {
+            long age = order.age(now);
+            if (order.fate >= 15 || age < 55) {
+                continue;
+            }
+            String state = age >= 68 ? "CLOSED" : age >= 62 ? "RECEIVED" : "WAITING_ACCEPTANCE";
+            long updated = age >= 68 ? 68 : age >= 62 ? 62 : 55;
+            ObjectNode ret = data.addObject();
+            ret.put("id", java.util.UUID.nameUUIDFromBytes(order.id.getBytes()).toString());
+            ret.put("order_id", order.id);
+            ret.put("order_commercial_id", order.id.substring(0, order.id.length() - 2));
+            ret.put("date_created", order.created.plusSeconds(55).toString());
+            ret.put("last_updated", order.created.plusSeconds(updated).toString());
+            ret.put("state", state);
+            ret.put("method_code", "RETURN_METHOD_BY_MAIL");
+            ret.put("reason_code", "RETURN_CHANGED_MIND");
+            ret.putObject("return_address").put("street1", "1 Returns Way").put("city", "London")
+                    .put("zip_code", "SW1A 1AA").put("country_iso_code", "GBR");
+            ret.putArray("return_lines").addObject().put("order_line_id", order.id + "-1").put("quantity", 1)
+                    .put("reason_code", "RETURN_CHANGED_MIND");
+        }
+        return ResponseEntity.ok(page);
+    }
+
     @GetMapping("/reasons")
     ObjectNode reasons() {
         ObjectNode body = json.createObjectNode();

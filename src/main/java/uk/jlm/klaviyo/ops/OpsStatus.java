@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.ServiceStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -31,13 +33,15 @@ public class OpsStatus {
     private final JdbcTemplate jdbc;
     private final FlowsProperties flows;
     private final Clock clock;
+    private final CamelContext camel;
     private volatile Instant cachedAt = Instant.MIN;
     private volatile Map<String, FlowStatus> cached = Map.of();
 
-    OpsStatus(JdbcTemplate jdbc, FlowsProperties flows, Clock clock) {
+    OpsStatus(JdbcTemplate jdbc, FlowsProperties flows, Clock clock, CamelContext camel) {
         this.jdbc = jdbc;
         this.flows = flows;
         this.clock = clock;
+        this.camel = camel;
     }
 
     public FlowStatus flow(String flow) {
@@ -91,10 +95,17 @@ public class OpsStatus {
         return result;
     }
 
-    /** A feed is FAILING after three failed polls in a row, STALE when no poll succeeded for three intervals. */
+    /**
+     * DISABLED by configuration; NOT_RUNNING when its feed route is absent or stopped; FAILING after three failed
+     * polls in a row; STALE when no poll succeeded for three intervals.
+     */
     private String state(boolean enabled, String feed, Instant lastPoll, int failures, Instant now) {
         if (!enabled) {
             return "DISABLED";
+        }
+        ServiceStatus route = camel.getRouteController().getRouteStatus(feed + "-feed");
+        if (route == null || !route.isStarted()) {
+            return "NOT_RUNNING";
         }
         if (failures >= 3) {
             return "FAILING";

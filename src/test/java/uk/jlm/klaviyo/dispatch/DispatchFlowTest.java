@@ -52,7 +52,10 @@ class DispatchFlowTest extends FlowTestSupport {
         JsonNode properties = sent("Fulfilled Order").get(0).at("/data/attributes/properties");
         assertThat(properties.get("Carrier").asText()).isEqualTo("DPD_UK");
         assertThat(properties.get("CarrierCode").asText()).isEqualTo("DPD_UK");
-        // First seen already shipped: placed and dispatched both reported, once each.
+        // First seen already shipped: placed and dispatched both reported (in their own lanes), once each.
+        awaitSent("Placed Order", 1);
+        awaitPolls(2);
         assertThat(sent("Placed Order")).hasSize(1);
+        assertThat(sent("Fulfilled Order")).hasSize(1);
     }
 }

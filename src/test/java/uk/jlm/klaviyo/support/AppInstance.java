@@ -24,11 +24,16 @@ public final class AppInstance implements AutoCloseable {
 
     public static AppInstance start(WireMockServer jlm, WireMockServer klaviyo, String datasourceUrl,
                                     Map<String, String> overrides) {
+        return start(jlm.baseUrl(), klaviyo.baseUrl(), datasourceUrl, overrides);
+    }
+
+    public static AppInstance start(String jlmBaseUrl, String klaviyoBaseUrl, String datasourceUrl,
+                                    Map<String, String> overrides) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("server.port", "0");
         settings.put("spring.datasource.url", datasourceUrl);
-        settings.put("jlm.base-url", jlm.baseUrl());
-        settings.put("klaviyo.base-url", klaviyo.baseUrl());
+        settings.put("jlm.base-url", jlmBaseUrl);
+        settings.put("klaviyo.base-url", klaviyoBaseUrl);
         settings.put("jlm.api-key", FlowTestSupport.JLM_KEY);
         settings.put("klaviyo.api-key", FlowTestSupport.KLAVIYO_KEY);
         settings.put("ops.username", "ops");
