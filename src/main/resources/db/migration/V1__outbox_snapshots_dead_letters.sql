@@ -43,7 +43,7 @@ CREATE TABLE outbox (
     delivered_at     TIMESTAMP WITH TIME ZONE,
     CONSTRAINT uq_outbox_flow_key UNIQUE (flow, dedupe_key)
 );
-CREATE INDEX ix_outbox_claim ON outbox (flow, status, available_at, id);
+CREATE INDEX ix_outbox_claim ON outbox (flow, status, id);
 
 -- What could not be delivered or could not be read: kept with its reason until replayed.
 CREATE TABLE dead_letter (

@@ -253,6 +253,35 @@ class DemoJlmSandbox {
         return ResponseEntity.ok(page);
     }
 
+    /**
+     * The consent feed (DESIGN.md "Consent"): every demo customer decides as their orders come in — most opt in,
+     * some opt out later.
+     */
+    @GetMapping("/consent")
+    synchronized ResponseEntity<ObjectNode> consent(@RequestHeader(value = "Authorization", required = false) String key,
+                                                    @RequestParam("updated_since") OffsetDateTime since) {
+        if (!apiKey.equals(key)) {
+            return ResponseEntity.status(401).build();
+        }
+        Instant now = clock.instant();
+        generate(now);
+        ObjectNode page = json.createObjectNode();
+        ArrayNode customers = page.putArray("customers");
+        for (DemoOrder order : orders) {
+            Instant decided = order.created.plusSeconds(order.fate % 2 == 0 ? 8 : 40);
+            if (decided.isAfter(now) || decided.isBefore(since.toInstant())) {
+                continue;
+            }
+            ObjectNode customer = customers.addObject();
+            customer.put("customer_id", "CUST-" + (1000 + Math.abs(order.id.hashCode() % 500)));
+            customer.put("email", "notification+" + order.id.toLowerCase() + "@demo.jlm-klaviyo.invalid");
+            customer.put("accepts_marketing", order.fate % 2 == 0 || order.fate > 90);
+            customer.put("updated_at", decided.toString());
+        }
+        page.putNull("next_page_token");
+        return ResponseEntity.ok(page);
+    }
+
     @GetMapping("/reasons")
     ObjectNode reasons() {
         ObjectNode body = json.createObjectNode();

@@ -76,6 +76,21 @@ class DemoKlaviyoSandbox {
         return ResponseEntity.accepted().build();
     }
 
+    /** Bulk subscribe / unsubscribe jobs: 202 with no body, as Klaviyo answers. */
+    @PostMapping(path = {"/api/profile-subscription-bulk-create-jobs", "/api/profile-subscription-bulk-delete-jobs"},
+            consumes = "application/vnd.api+json")
+    synchronized ResponseEntity<Object> subscriptions(@RequestHeader("Authorization") String auth,
+                                                      @RequestBody JsonNode body) {
+        if (!("Klaviyo-API-Key " + apiKey).equals(auth)) {
+            return error(401, "not_authenticated", "Missing or invalid private key.");
+        }
+        String type = body.at("/data/type").asText("");
+        int profiles = body.at("/data/attributes/profiles/data").size();
+        String key = type.endsWith("create-job") ? "Subscribed profiles" : "Unsubscribed profiles";
+        byMetric.computeIfAbsent(key, m -> new AtomicLong()).addAndGet(profiles);
+        return ResponseEntity.accepted().build();
+    }
+
     @GetMapping("/received")
     synchronized ObjectNode received() {
         ObjectNode summary = json.createObjectNode();

@@ -55,16 +55,28 @@ public class KlaviyoDelivery {
     }
 
     public void failed(Exchange exchange) {
+        MDC.remove("flow");
+        DeliveryFailureHandler handler = exchange.getProperty(DeliveryFailureHandler.PROPERTY, DeliveryFailureHandler.class);
+        if (handler != null) {
+            // A bulk job: its handler knows the rows (on shutdown the claims are released by ClaimRelease).
+            if (!camel.isStopping()) {
+                handler.failed(exchange, exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+            }
+            return;
+        }
         ClaimedDelivery delivery = exchange.getProperty(DELIVERY, ClaimedDelivery.class);
         if (delivery == null) {
             return;
         }
-        MDC.remove("flow");
         if (camel.isStopping()) {
             outbox.requeue(delivery.id());
             return;
         }
-        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        deadLetter(delivery, exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+    }
+
+    /** Records a row that cannot be delivered, with the reason Klaviyo (or the network) gave. */
+    public void deadLetter(ClaimedDelivery delivery, Throwable cause) {
         Integer status = cause instanceof KlaviyoException k ? Integer.valueOf(k.status()) : null;
         String reason = cause == null ? "unknown failure"
                 : cause instanceof KlaviyoException ? cause.getMessage()

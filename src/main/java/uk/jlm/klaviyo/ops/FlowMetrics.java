@@ -18,6 +18,8 @@ public class FlowMetrics {
 
     FlowMetrics(MeterRegistry registry) {
         this.registry = registry;
+        // Every flow's lag series exists from the start, so dashboards and alerts never see a missing metric.
+        Flows.ALL.forEach(this::lag);
     }
 
     public void detected(String flow, String metric) {
@@ -29,10 +31,14 @@ public class FlowMetrics {
     public void delivered(String flow, String metric, Duration lag) {
         Counter.builder("jlm.klaviyo.events.delivered").description("Klaviyo requests accepted (2xx)")
                 .tag("flow", flow).tag("metric", metric == null ? "none" : metric).register(registry).increment();
-        Timer.builder("jlm.klaviyo.flow.lag").description("JLM event time to Klaviyo acceptance")
+        lag(flow).record(lag.isNegative() ? Duration.ZERO : lag);
+    }
+
+    private Timer lag(String flow) {
+        return Timer.builder("jlm.klaviyo.flow.lag").description("JLM event time to Klaviyo acceptance")
                 .tag("flow", flow).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(100)).maximumExpectedValue(Duration.ofDays(1))
-                .register(registry).record(lag.isNegative() ? Duration.ZERO : lag);
+                .register(registry);
     }
 
     public void klaviyoResponse(String flow, int status) {

@@ -34,10 +34,13 @@ public class OpsStatus {
     private final FlowsProperties flows;
     private final Clock clock;
     private final CamelContext camel;
+    private final uk.jlm.klaviyo.config.JlmProperties jlm;
     private volatile Instant cachedAt = Instant.MIN;
     private volatile Map<String, FlowStatus> cached = Map.of();
 
-    OpsStatus(JdbcTemplate jdbc, FlowsProperties flows, Clock clock, CamelContext camel) {
+    OpsStatus(JdbcTemplate jdbc, FlowsProperties flows, Clock clock, CamelContext camel,
+              uk.jlm.klaviyo.config.JlmProperties jlm) {
+        this.jlm = jlm;
         this.jdbc = jdbc;
         this.flows = flows;
         this.clock = clock;
@@ -75,14 +78,16 @@ public class OpsStatus {
 
         Map<String, FlowStatus> result = new LinkedHashMap<>();
         for (String flow : Flows.ALL) {
-            String feed = Flows.feedOf(flow);
+            String feed = feedOf(flow);
             boolean enabled = enabled(flow);
             Map<String, Object> feedRow = feeds.getOrDefault(feed, Map.of());
             Instant lastPoll = feedRow.get("last_success_at") == null ? null : instant(feedRow.get("last_success_at"));
             int failures = feedRow.get("consecutive_failures") == null ? 0 : (int) number(feedRow.get("consecutive_failures"));
             Map<String, Long> counts = outbox.getOrDefault(flow, Map.of());
             Instant oldestPending = oldest.get(flow);
-            result.put(flow, new FlowStatus(flow, enabled, feed, state(enabled, feed, lastPoll, failures, now),
+            String state = "consent".equals(flow) && !consentConfigured() ? "NOT_CONFIGURED"
+                    : state(enabled, feed, lastPoll, failures, now);
+            result.put(flow, new FlowStatus(flow, enabled, feed, state,
                     lastPoll, lastPoll == null ? null : Duration.between(lastPoll, now).toSeconds(), failures,
                     (String) feedRow.get("last_failure_reason"),
                     counts.getOrDefault("PENDING", 0L), counts.getOrDefault("CLAIMED", 0L), done.getOrDefault(flow, 0L),
@@ -115,6 +120,17 @@ public class OpsStatus {
             return "STARTING";
         }
         return Duration.between(lastPoll, now).compareTo(interval.multipliedBy(3).plusSeconds(30)) > 0 ? "STALE" : "OK";
+    }
+
+    /** Consent without a feed URL comes only from the orders feed (the order custom field). */
+    private String feedOf(String flow) {
+        return "consent".equals(flow) && !org.springframework.util.StringUtils.hasText(jlm.consent().feedUrl())
+                ? "orders" : Flows.feedOf(flow);
+    }
+
+    private boolean consentConfigured() {
+        return org.springframework.util.StringUtils.hasText(jlm.consent().feedUrl())
+                || org.springframework.util.StringUtils.hasText(jlm.consent().orderField());
     }
 
     private boolean enabled(String flow) {

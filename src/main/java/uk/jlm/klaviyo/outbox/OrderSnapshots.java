@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -39,6 +40,42 @@ public class OrderSnapshots {
                         + "FROM order_snapshot WHERE order_id = ?",
                 (rs, i) -> new Snapshot(rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant(),
                         rs.getBoolean(4), read(rs.getString(5)), rs.getString(6)), orderId).stream().findFirst();
+    }
+
+    /** The snapshots of a page's orders, in one query. */
+    public Map<String, Snapshot> findAll(java.util.Collection<String> orderIds) {
+        if (orderIds.isEmpty()) {
+            return Map.of();
+        }
+        String in = String.join(",", java.util.Collections.nCopies(orderIds.size(), "?"));
+        Map<String, Snapshot> found = new java.util.HashMap<>();
+        jdbc.query("SELECT order_id, order_state, last_updated_date, placed, emitted_keys, order_json "
+                        + "FROM order_snapshot WHERE order_id IN (" + in + ")",
+                rs -> {
+                    found.put(rs.getString(1), new Snapshot(rs.getString(1), rs.getString(2),
+                            rs.getTimestamp(3).toInstant(), rs.getBoolean(4), read(rs.getString(5)), rs.getString(6)));
+                }, orderIds.toArray());
+        return found;
+    }
+
+    /** A snapshot to write: {@code existing} says whether it is an update or an insert. */
+    record Write(String orderId, String state, Instant lastUpdated, OrderChanges changes, String orderJson,
+                 boolean existing) {
+    }
+
+    /** Writes a page's snapshots in two JDBC batches. */
+    void saveAll(List<Write> writes) {
+        Timestamp now = Timestamp.from(clock.instant());
+        jdbc.batchUpdate("UPDATE order_snapshot SET order_state = ?, last_updated_date = ?, placed = ?, "
+                        + "emitted_keys = ?, order_json = ?, updated_at = ? WHERE order_id = ?",
+                writes.stream().filter(Write::existing).map(w -> new Object[] {w.state(),
+                        Timestamp.from(w.lastUpdated()), w.changes().placed(), write(w.changes().reported()),
+                        w.orderJson(), now, w.orderId()}).toList());
+        jdbc.batchUpdate("INSERT INTO order_snapshot (order_id, order_state, last_updated_date, placed, emitted_keys, "
+                        + "order_json, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                writes.stream().filter(w -> !w.existing()).map(w -> new Object[] {w.orderId(), w.state(),
+                        Timestamp.from(w.lastUpdated()), w.changes().placed(), write(w.changes().reported()),
+                        w.orderJson(), now}).toList());
     }
 
     void save(String orderId, String state, Instant lastUpdated, OrderChanges changes, String orderJson) {

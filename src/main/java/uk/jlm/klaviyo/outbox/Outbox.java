@@ -28,6 +28,9 @@ public class Outbox {
     public static final String DONE = "DONE";
     public static final String DEAD = "DEAD";
 
+    /** How far past a lane's oldest pending id one claim looks (lanes interleave in the id sequence). */
+    private static final long CLAIM_SPAN = 20;
+
     private static final RowMapper<ClaimedDelivery> CLAIMED_ROW = (rs, i) -> new ClaimedDelivery(
             rs.getLong("id"), rs.getString("flow"), rs.getString("endpoint_class"), rs.getString("path"),
             rs.getString("metric"), rs.getString("payload"), rs.getInt("attempts"),
@@ -52,14 +55,33 @@ public class Outbox {
 
     /** Queues an entry unless the flow already has one with the same key; call inside the detector's transaction. */
     public boolean enqueue(OutboxEntry entry) {
+        return enqueue(entry, null);
+    }
+
+    /** As {@link #enqueue(OutboxEntry)}, noting whom the row is about ({@code subject_ref}, e.g. a customer). */
+    public boolean enqueue(OutboxEntry entry, String subjectRef) {
         Timestamp now = Timestamp.from(clock.instant());
         return jdbc.update("INSERT INTO outbox (flow, dedupe_key, endpoint_class, path, metric, order_id, payload, "
-                        + "status, attempts, occurred_at, created_at, available_at) "
-                        + "SELECT ?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?, ? WHERE NOT EXISTS "
+                        + "status, attempts, occurred_at, created_at, available_at, subject_ref) "
+                        + "SELECT ?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?, ?, ? WHERE NOT EXISTS "
                         + "(SELECT 1 FROM outbox WHERE flow = ? AND dedupe_key = ?)",
                 entry.flow(), entry.dedupeKey(), entry.endpoint().name(), entry.path(), entry.metric(),
-                entry.orderId(), entry.payload(), Timestamp.from(entry.occurredAt().toInstant()), now, now,
+                entry.orderId(), entry.payload(), Timestamp.from(entry.occurredAt().toInstant()), now, now, subjectRef,
                 entry.flow(), entry.dedupeKey()) == 1;
+    }
+
+    /**
+     * Queues a page's entries in one JDBC batch. The caller knows they are new (from the snapshots it read in the
+     * same transaction); the unique (flow, dedupe_key) still refuses a duplicate, failing the batch.
+     */
+    public void enqueueAll(List<OutboxEntry> entries) {
+        Timestamp now = Timestamp.from(clock.instant());
+        jdbc.batchUpdate("INSERT INTO outbox (flow, dedupe_key, endpoint_class, path, metric, order_id, payload, "
+                        + "status, attempts, occurred_at, created_at, available_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?, ?)",
+                entries.stream().map(e -> new Object[] {e.flow(), e.dedupeKey(), e.endpoint().name(), e.path(),
+                        e.metric(), e.orderId(), e.payload(), Timestamp.from(e.occurredAt().toInstant()), now, now})
+                        .toList());
     }
 
     public boolean contains(String flow, String dedupeKey) {
@@ -70,13 +92,27 @@ public class Outbox {
 
     /** Claims the next due rows of one flow (its lane), oldest first. */
     public List<ClaimedDelivery> claim(String flow) {
+        return claim(flow, batchSize);
+    }
+
+    /** Claims up to {@code limit} due rows of one flow, e.g. to fill a bulk job. */
+    public List<ClaimedDelivery> claim(String flow, int limit) {
         return tx.execute(status -> {
             Instant now = clock.instant();
             Timestamp nowTs = Timestamp.from(now);
-            List<Long> ids = jdbc.queryForList("SELECT id FROM outbox WHERE flow = ? AND "
-                            + "((status = 'PENDING' AND available_at <= ?) OR (status = 'CLAIMED' AND claimed_until < ?)) "
-                            + "ORDER BY id FETCH FIRST " + batchSize + " ROWS ONLY FOR UPDATE SKIP LOCKED",
-                    Long.class, flow, nowTs, nowTs);
+            // Claims whose lease ran out belong to a dead instance: back to the lane first.
+            jdbc.update("UPDATE outbox SET status = 'PENDING', claimed_by = NULL, claimed_until = NULL "
+                    + "WHERE flow = ? AND status = 'CLAIMED' AND claimed_until < ?", flow, nowTs);
+            // Bounded by id from the lane's oldest row: H2 would otherwise lock-scan the whole backlog per claim.
+            Long oldest = jdbc.queryForObject("SELECT MIN(id) FROM outbox WHERE flow = ? AND status = 'PENDING'",
+                    Long.class, flow);
+            if (oldest == null) {
+                return List.<ClaimedDelivery>of();
+            }
+            List<Long> ids = jdbc.queryForList("SELECT id FROM outbox WHERE flow = ? AND status = 'PENDING' "
+                            + "AND id BETWEEN ? AND ? AND available_at <= ? ORDER BY id FETCH FIRST " + limit
+                            + " ROWS ONLY FOR UPDATE SKIP LOCKED",
+                    Long.class, flow, oldest, oldest + CLAIM_SPAN * limit, nowTs);
             if (ids.isEmpty()) {
                 return List.of();
             }
@@ -91,6 +127,12 @@ public class Outbox {
     }
 
     /** Klaviyo answered 2xx: done, at once, so a crash now resends at most what is still in flight. */
+    public void markDone(List<Long> ids) {
+        Timestamp now = Timestamp.from(clock.instant());
+        jdbc.batchUpdate("UPDATE outbox SET status = 'DONE', delivered_at = ?, claimed_until = NULL WHERE id = ?",
+                ids.stream().map(id -> new Object[] {now, id}).toList());
+    }
+
     public void markDone(long id) {
         jdbc.update("UPDATE outbox SET status = 'DONE', delivered_at = ?, claimed_until = NULL "
                 + "WHERE id = ?", Timestamp.from(clock.instant()), id);

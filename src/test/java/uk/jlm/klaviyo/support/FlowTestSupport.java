@@ -41,6 +41,9 @@ import org.springframework.test.context.DynamicPropertySource;
         "ops.password=" + FlowTestSupport.OPS_PASSWORD,
         "flows.orders.interval=1s",
         "flows.returns.interval=1s",
+        "flows.consent.interval=1s",
+        "jlm.consent.order-field=marketing-opt-in",
+        "klaviyo.consent.list-id=LIST123",
         "flows.tick-ms=100",
         "delivery.poll-interval-ms=100",
         "klaviyo.retry.initial-delay-ms=50",
@@ -55,6 +58,9 @@ public abstract class FlowTestSupport {
     public static final String KLAVIYO_KEY = "pk_klaviyo_TOPSECRET_2";
     public static final String OPS_PASSWORD = "ops-password-TOPSECRET-3";
     public static final String EVENTS = "/api/events";
+    public static final String SUBSCRIBE = "/api/profile-subscription-bulk-create-jobs";
+    public static final String UNSUBSCRIBE = "/api/profile-subscription-bulk-delete-jobs";
+    public static final String CONSENT_FEED = "/consent/customers";
 
     protected static final WireMockServer JLM = new WireMockServer(options().dynamicPort());
     protected static final WireMockServer KLAVIYO = new WireMockServer(options().dynamicPort());
@@ -68,6 +74,7 @@ public abstract class FlowTestSupport {
     static void fakes(DynamicPropertyRegistry registry) {
         registry.add("jlm.base-url", JLM::baseUrl);
         registry.add("klaviyo.base-url", KLAVIYO::baseUrl);
+        registry.add("jlm.consent.feed-url", () -> JLM.baseUrl() + CONSENT_FEED);
     }
 
     @Autowired
@@ -81,6 +88,8 @@ public abstract class FlowTestSupport {
         JLM.resetAll();
         JLM.stubFor(get(urlPathEqualTo("/api/orders")).atPriority(10).willReturn(okJson(OrderFixtures.page())));
         JLM.stubFor(get(urlPathEqualTo("/api/returns")).atPriority(10).willReturn(okJson("{\"data\":[]}")));
+        JLM.stubFor(get(urlPathEqualTo(CONSENT_FEED)).atPriority(10)
+                .willReturn(okJson("{\"customers\":[],\"next_page_token\":null}")));
         JLM.stubFor(get(urlPathEqualTo("/api/reasons")).willReturn(okJson(OrderFixtures.resource("/jlm/reasons.json"))));
         awaitPolls(1);
         // Let the previous test's in-flight deliveries finish before its Klaviyo fake goes away.
@@ -88,7 +97,9 @@ public abstract class FlowTestSupport {
         await().atMost(Duration.ofSeconds(30)).until(() -> outboxCount("CLAIMED") == 0);
         KLAVIYO.resetAll();
         KLAVIYO.stubFor(post(EVENTS).atPriority(10).willReturn(aResponse().withStatus(202)));
-        for (String table : List.of("outbox", "order_snapshot", "dead_letter")) {
+        KLAVIYO.stubFor(post(SUBSCRIBE).atPriority(10).willReturn(aResponse().withStatus(202)));
+        KLAVIYO.stubFor(post(UNSUBSCRIBE).atPriority(10).willReturn(aResponse().withStatus(202)));
+        for (String table : List.of("outbox", "order_snapshot", "dead_letter", "consent_state")) {
             jdbc.update("DELETE FROM " + table);
         }
         jdbc.update("UPDATE feed_state SET watermark = NULL, consecutive_failures = 0");

@@ -74,14 +74,23 @@ public final class OrderFixtures {
     public OrderFixtures shipped(String isoTime, String tracking, String carrierName, String carrierCode) {
         state("SHIPPED");
         lines().forEach(l -> ((ObjectNode) l).put("shipped_date", isoTime));
-        order.put("shipping_tracking", tracking);
-        order.put("shipping_tracking_url", "https://track.example.invalid/" + tracking);
+        if (tracking == null) {
+            order.putNull("shipping_tracking");
+            order.putNull("shipping_tracking_url");
+        } else {
+            order.put("shipping_tracking", tracking);
+            order.put("shipping_tracking_url", "https://track.example.invalid/" + tracking);
+        }
         if (carrierName == null) {
             order.putNull("shipping_company");
         } else {
             order.put("shipping_company", carrierName);
         }
-        order.put("shipping_carrier_code", carrierCode);
+        if (carrierCode == null) {
+            order.putNull("shipping_carrier_code");
+        } else {
+            order.put("shipping_carrier_code", carrierCode);
+        }
         return this;
     }
 
