@@ -68,6 +68,23 @@ public class DeadLetters {
         log.warn("dead letter: flow={} rejected JLM record {}: {}", flow, sourceRef, reason);
     }
 
+    /**
+     * Closes open dead letters of JLM records that have since been processed (a later poll read them correctly,
+     * e.g. a return whose order had not been read yet), so operators see only what still needs them.
+     */
+    public int resolved(String flow, java.util.Collection<String> sourceRefs) {
+        if (sourceRefs.isEmpty()) {
+            return 0;
+        }
+        String in = String.join(",", java.util.Collections.nCopies(sourceRefs.size(), "?"));
+        List<Object> args = new ArrayList<>();
+        args.add(Timestamp.from(clock.instant()));
+        args.add(flow);
+        args.addAll(sourceRefs);
+        return jdbc.update("UPDATE dead_letter SET replayed_at = ? WHERE kind = 'INPUT' AND replayed_at IS NULL "
+                + "AND flow = ? AND source_ref IN (" + in + ")", args.toArray());
+    }
+
     private void insert(String flow, String kind, String reason, Integer httpStatus, int attempts, Long outboxId,
                         String sourceRef, String payload) {
         jdbc.update("INSERT INTO dead_letter (flow, kind, reason, http_status, attempts, outbox_id, source_ref, "

@@ -86,6 +86,7 @@ public class OrderChangeDetector {
         }
         outbox.enqueueAll(entries);
         snapshots.saveAll(writes);
+        deadLetters.resolved("orders", writes.stream().map(OrderSnapshots.Write::orderId).toList());
         entries.forEach(e -> metrics.detected(e.flow(), e.metric()));
     }
 

@@ -69,9 +69,10 @@ class ReturnDetector {
         if (outbox.contains(FLOW, key)) {
             return;
         }
+        String sourceRef = "return:" + ret.id();
         Optional<MiraklOrder> order = snapshots.find(ret.orderId()).map(s -> parse(s.orderJson()));
         if (order.isEmpty()) {
-            deadLetters.inputRejected(FLOW, "return:" + ret.id(), "return " + ret.id() + " is for order "
+            deadLetters.inputRejected(FLOW, sourceRef, "return " + ret.id() + " is for order "
                     + ret.orderId() + ", which is unknown to us (replay once the order has been read)", read.rawJson());
             return;
         }
@@ -81,6 +82,7 @@ class ReturnDetector {
                     event.metric(), ret.orderId(), write(event), event.time()))) {
                 metrics.detected(FLOW, event.metric());
             }
+            deadLetters.resolved(FLOW, java.util.List.of(sourceRef));
         });
     }
 

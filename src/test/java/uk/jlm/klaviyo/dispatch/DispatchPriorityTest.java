@@ -7,7 +7,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -18,33 +17,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import uk.jlm.klaviyo.support.AppInstance;
 import uk.jlm.klaviyo.support.OrderFixtures;
+import uk.jlm.klaviyo.support.StandaloneFakes;
 
 /** A backlog of 10,000 Ordered Product events in the orders lane does not delay a dispatch. */
-class DispatchPriorityTest {
+class DispatchPriorityTest extends StandaloneFakes {
 
     private static final int BACKLOG = 10_000;
 
-    private final WireMockServer jlm = new WireMockServer(options().dynamicPort());
-    private final WireMockServer klaviyo = new WireMockServer(options().dynamicPort().containerThreads(40));
-
-    @AfterEach
-    void stopFakes() {
-        jlm.stop();
-        klaviyo.stop();
-    }
 
     @Test
     void dispatchOvertakesTheOrdersBacklog() {
-        jlm.start();
-        klaviyo.start();
         jlm.stubFor(get(urlPathEqualTo("/api/orders")).willReturn(okJson(OrderFixtures.page())));
-        jlm.stubFor(get(urlPathEqualTo("/api/reasons")).willReturn(okJson(OrderFixtures.resource("/jlm/reasons.json"))));
         klaviyo.stubFor(post("/api/events").willReturn(aResponse().withStatus(202).withFixedDelay(2)));
 
         try (AppInstance app = AppInstance.start(jlm, klaviyo, "jdbc:h2:mem:priority;DB_CLOSE_DELAY=-1", Map.of(

@@ -9,7 +9,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -18,18 +17,17 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import uk.jlm.klaviyo.support.AppInstance;
 import uk.jlm.klaviyo.support.FlowTestSupport;
 import uk.jlm.klaviyo.support.KlaviyoContract;
 import uk.jlm.klaviyo.support.OrderFixtures;
+import uk.jlm.klaviyo.support.StandaloneFakes;
 
 /** A multi-shipment shop's Fulfilled Order carries the tracking of its ST11 shipments. */
-class MultiShipmentTrackingTest {
+class MultiShipmentTrackingTest extends StandaloneFakes {
 
     private static final String SHIPMENTS = """
             {"data":[
@@ -43,22 +41,11 @@ class MultiShipmentTrackingTest {
               "tracking":{"carrier_code":"ROYAL_MAIL","tracking_number":"RM111","tracking_url":"https://rm.example.invalid/RM111"}}
             ]}""";
 
-    private final WireMockServer jlm = new WireMockServer(options().dynamicPort());
-    private final WireMockServer klaviyo = new WireMockServer(options().dynamicPort());
-
-    @AfterEach
-    void stopFakes() {
-        jlm.stop();
-        klaviyo.stop();
-    }
 
     @Test
     void fulfilledOrderTakesTrackingFromSt11Shipments() {
-        jlm.start();
-        klaviyo.start();
         jlm.stubFor(get(urlPathEqualTo("/api/orders")).willReturn(okJson(OrderFixtures.page(
                 OrderFixtures.placed("MS-1-A").shipped("2026-11-05T09:00:00Z", null, null, null)))));
-        jlm.stubFor(get(urlPathEqualTo("/api/reasons")).willReturn(okJson(OrderFixtures.resource("/jlm/reasons.json"))));
         jlm.stubFor(get(urlPathEqualTo("/api/shipments")).withQueryParam("order_id", equalTo("MS-1-A"))
                 .willReturn(okJson(SHIPMENTS)));
         klaviyo.stubFor(post("/api/events").willReturn(aResponse().withStatus(202)));

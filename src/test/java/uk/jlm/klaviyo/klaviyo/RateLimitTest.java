@@ -6,7 +6,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -16,36 +15,24 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import uk.jlm.klaviyo.support.AppInstance;
 import uk.jlm.klaviyo.support.OrderFixtures;
+import uk.jlm.klaviyo.support.StandaloneFakes;
 
 /**
  * The client-side limit holds in every sliding window, measured where Klaviyo measures it (arrival), for both
  * throttles together (Klaviyo counts in fixed windows: a plain token bucket could put ~2× the limit in one).
  * The minute window is scaled down to 3 s (+ the same 100 ms margin as production) so the test stays short.
  */
-class RateLimitTest {
+class RateLimitTest extends StandaloneFakes {
 
-    private final WireMockServer jlm = new WireMockServer(options().dynamicPort());
-    private final WireMockServer klaviyo = new WireMockServer(options().dynamicPort().containerThreads(40));
-
-    @AfterEach
-    void stopFakes() {
-        jlm.stop();
-        klaviyo.stop();
-    }
 
     @Test
     void noWindowEverHoldsMoreThanTheLimit() {
-        jlm.start();
-        klaviyo.start();
         List<ObjectNode> orders = IntStream.range(0, 50).mapToObj(i -> OrderFixtures.placed("RT-" + i + "-A").json()).toList();
         jlm.stubFor(get(urlPathEqualTo("/api/orders")).willReturn(okJson(OrderFixtures.page(orders, orders.size()))));
-        jlm.stubFor(get(urlPathEqualTo("/api/reasons")).willReturn(okJson(OrderFixtures.resource("/jlm/reasons.json"))));
         klaviyo.stubFor(post("/api/events").willReturn(aResponse().withStatus(202)));
 
         try (AppInstance app = AppInstance.start(jlm, klaviyo, "jdbc:h2:mem:ratelimit;DB_CLOSE_DELAY=-1", Map.of(

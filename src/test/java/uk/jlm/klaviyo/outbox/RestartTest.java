@@ -6,7 +6,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -17,33 +16,21 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import uk.jlm.klaviyo.support.AppInstance;
 import uk.jlm.klaviyo.support.OrderFixtures;
+import uk.jlm.klaviyo.support.StandaloneFakes;
 
 /** Stopping the service mid-delivery, and a crashed instance's claims, lose nothing and send nothing twice. */
-class RestartTest {
+class RestartTest extends StandaloneFakes {
 
-    private final WireMockServer jlm = new WireMockServer(options().dynamicPort());
-    private final WireMockServer klaviyo = new WireMockServer(options().dynamicPort());
-
-    @AfterEach
-    void stopFakes() {
-        jlm.stop();
-        klaviyo.stop();
-    }
 
     @Test
     void restartOnTheSameDatabaseDeliversEverythingExactlyOnce(@TempDir Path dir) {
-        jlm.start();
-        klaviyo.start();
         List<ObjectNode> orders = IntStream.range(0, 40).mapToObj(i -> OrderFixtures.placed("RS-" + i + "-A").json()).toList();
         jlm.stubFor(get(urlPathEqualTo("/api/orders")).willReturn(okJson(OrderFixtures.page(orders, orders.size()))));
-        jlm.stubFor(get(urlPathEqualTo("/api/reasons")).willReturn(okJson(OrderFixtures.resource("/jlm/reasons.json"))));
         klaviyo.stubFor(post("/api/events").willReturn(aResponse().withStatus(202)));
         String database = "jdbc:h2:file:" + dir.resolve("jlm-klaviyo");
         Map<String, String> slow = Map.of("klaviyo.rate-limit.events.per-second", "20", "delivery.batch-size", "10");

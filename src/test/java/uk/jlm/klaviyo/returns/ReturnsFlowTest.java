@@ -80,17 +80,37 @@ class ReturnsFlowTest extends FlowTestSupport {
     }
 
     @Test
-    void returnForAnUnknownOrderIsDeadLetteredUntilReplayed() {
+    void returnForAnUnknownOrderIsDeadLetteredUntilTheOrderIsKnown() {
         stubReturns(returnIn("WAITING_ACCEPTANCE", "2026-11-10T09:00:00Z"));
         await().atMost(Duration.ofSeconds(10)).until(() -> !deadLetters().isEmpty());
         assertThat((String) deadLetters().get(0).get("REASON")).contains("unknown to us");
+        awaitPolls(2);
         assertThat(sent("Returned Order")).isEmpty();
+        assertThat(deadLetters()).hasSize(1);
 
+        // Once the order has been read, the overlap re-reads the return: it is sent and its dead letter closes.
         receivedOrder();
-        long id = ((Number) deadLetters().get(0).get("ID")).longValue();
-        http.withBasicAuth("ops", OPS_PASSWORD).postForEntity("/ops/dead-letters/" + id + "/replay", null, String.class);
         awaitSent("Returned Order", 1);
-        assertThat(deadLetters()).isEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters().isEmpty());
+    }
+
+    @Test
+    void aRejectedReturnCanBeReplayedFromTheOpsApi() {
+        ObjectNode broken = returnIn("RECEIVED", "2026-11-12T09:00:00Z");
+        broken.put("state", "TELEPORTED");
+        receivedOrder();
+        stubReturns(broken);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !deadLetters().isEmpty());
+        assertThat((String) deadLetters().get(0).get("REASON")).contains("unknown return state TELEPORTED");
+
+        long id = ((Number) deadLetters().get(0).get("ID")).longValue();
+        var replay = http.withBasicAuth("ops", OPS_PASSWORD)
+                .postForEntity("/ops/dead-letters/" + id + "/replay", null, String.class);
+        assertThat(replay.getStatusCode().value()).isEqualTo(202);
+        // Still broken: replay records it again, with its reason, rather than dropping it.
+        await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters().size() == 1
+                && ((Number) deadLetters().get(0).get("ID")).longValue() != id);
+        assertThat(sent("Returned Order")).isEmpty();
     }
 
     @Test

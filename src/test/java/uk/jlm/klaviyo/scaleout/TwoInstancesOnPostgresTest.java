@@ -8,7 +8,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -19,28 +18,19 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import uk.jlm.klaviyo.support.AppInstance;
 import uk.jlm.klaviyo.support.KlaviyoContract;
 import uk.jlm.klaviyo.support.OrderFixtures;
+import uk.jlm.klaviyo.support.StandaloneFakes;
 
 /** Two instances on one real PostgreSQL share the feed and the outbox: every event once, none lost. */
-class TwoInstancesOnPostgresTest {
+class TwoInstancesOnPostgresTest extends StandaloneFakes {
 
     private static final int ORDERS = 300;
 
-    private final WireMockServer jlm = new WireMockServer(options().dynamicPort());
-    private final WireMockServer klaviyo = new WireMockServer(options().dynamicPort().containerThreads(40));
-
-    @AfterEach
-    void stopFakes() {
-        jlm.stop();
-        klaviyo.stop();
-    }
 
     /** Each instance takes half of Klaviyo's per-account budget: the documented division. */
     private static Map<String, String> instance(String id) {
@@ -50,14 +40,11 @@ class TwoInstancesOnPostgresTest {
 
     @Test
     void twoInstancesDeliverEveryEventExactlyOnce() throws Exception {
-        jlm.start();
-        klaviyo.start();
         List<ObjectNode> orders = IntStream.range(0, ORDERS).mapToObj(i -> OrderFixtures.placed("PG-" + i + "-A").json()).toList();
         for (int offset = 0; offset < ORDERS; offset += 100) {
             jlm.stubFor(get(urlPathEqualTo("/api/orders")).withQueryParam("offset", equalTo(Integer.toString(offset)))
                     .willReturn(okJson(OrderFixtures.page(new ArrayList<>(orders.subList(offset, offset + 100)), ORDERS))));
         }
-        jlm.stubFor(get(urlPathEqualTo("/api/reasons")).willReturn(okJson(OrderFixtures.resource("/jlm/reasons.json"))));
         klaviyo.stubFor(post("/api/events").willReturn(aResponse().withStatus(202).withFixedDelay(5)));
 
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
