@@ -37,13 +37,13 @@ class StatusPageController {
         for (OpsStatus.FlowStatus f : flows) {
             html.append("<tr id=\"flow-").append(esc(f.flow())).append("\" class=\"").append(esc(f.state().toLowerCase()))
                     .append("\"><th scope=\"row\">").append(esc(f.flow())).append("</th>")
-                    .append(cell("state", f.state()))
-                    .append(cell("lastPoll", f.secondsSinceLastPoll() == null ? "never" : f.secondsSinceLastPoll() + " s ago"))
-                    .append(cell("lag", f.oldestPendingAgeSeconds() == null ? "0 s" : f.oldestPendingAgeSeconds() + " s"))
-                    .append(cell("pending", Long.toString(f.pending())))
-                    .append(cell("inFlight", Long.toString(f.inFlight())))
-                    .append(cell("delivered", Long.toString(f.delivered())))
-                    .append("<td data-k=\"deadLetters\"><a href=\"/ops/dead-letters?flow=").append(esc(f.flow()))
+                    .append(cell("state", "state", f.state()))
+                    .append(cell("lastPoll", "last poll", f.secondsSinceLastPoll() == null ? "never" : f.secondsSinceLastPoll() + " s ago"))
+                    .append(cell("lag", "lag", f.oldestPendingAgeSeconds() == null ? "0 s" : f.oldestPendingAgeSeconds() + " s"))
+                    .append(cell("pending", "pending", Long.toString(f.pending())))
+                    .append(cell("inFlight", "in flight", Long.toString(f.inFlight())))
+                    .append(cell("delivered", "delivered", Long.toString(f.delivered())))
+                    .append("<td data-k=\"deadLetters\" data-label=\"dead letters\"><a href=\"/ops/dead-letters?flow=").append(esc(f.flow()))
                     .append("\">").append(f.deadLetters()).append("</a> <button type=\"button\" data-replay=\"")
                     .append(esc(f.flow())).append("\"").append(f.deadLetters() == 0 ? " disabled" : "")
                     .append(">Replay</button></td></tr>\n");
@@ -51,8 +51,8 @@ class StatusPageController {
         return html.toString();
     }
 
-    private static String cell(String key, String value) {
-        return "<td data-k=\"" + key + "\">" + esc(value) + "</td>";
+    private static String cell(String key, String label, String value) {
+        return "<td data-k=\"" + key + "\" data-label=\"" + label + "\">" + esc(value) + "</td>";
     }
 
     private static String esc(String value) {
@@ -72,7 +72,10 @@ class StatusPageController {
             tr.ok td[data-k=state]{color:#0a7a2f;font-weight:600}
             tr.stale td[data-k=state],tr.failing td[data-k=state]{color:#b00020;font-weight:600}
             tr.disabled{color:#999}.wrap{overflow-x:auto}small{color:#666}
-            @media (max-width:600px){td[data-k=inFlight],th.inFlight,td[data-k=delivered],th.delivered{display:none}}
+            @media (max-width:600px){thead{display:none}table,tbody,tr,th,td{display:block}
+            tr{border:1px solid #ddd;border-radius:6px;margin:.6rem 0;padding:.3rem .2rem}
+            th[scope=row]{font-size:1.1rem;border:0}td{border:0;padding:.2rem .6rem}
+            td::before{content:attr(data-label) ": ";color:#666}}
             </style></head><body>
             <h1>jlm-klaviyo — John Lewis Marketplace → Klaviyo</h1>
             <p><small>Live; refreshes every 5 s. Lag = age of the oldest pending event. Dead letters and replay need the ops login.
