@@ -111,6 +111,7 @@ public final class OrderFixtures {
             c.put("reason_code", reasonCode);
         }
         c.putArray("taxes");
+        commission(c);
         return this;
     }
 
@@ -127,8 +128,18 @@ public final class OrderFixtures {
         r.put("refund_state", state);
         r.put("state", state);
         r.put("transaction_date", isoTime);
+        r.put("order_refund_id", "group-" + refundId);
         r.putArray("taxes");
+        commission(r);
+        r.put("commission_tax_amount", BigDecimal.ZERO);
         return this;
+    }
+
+    /** The commission fields OR11 requires on every cancellation and refund. */
+    private static void commission(ObjectNode adjustment) {
+        adjustment.put("commission_amount", BigDecimal.ZERO);
+        adjustment.put("commission_total_amount", BigDecimal.ZERO);
+        adjustment.putArray("commission_taxes");
     }
 
     public OrderFixtures set(String field, String value) {
