@@ -4,32 +4,32 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.stereotype.Component;
 
-import uk.jlm.klaviyo.outbox.DeadLetter;
-import uk.jlm.klaviyo.outbox.DeadLetterReplay;
+import uk.jlm.klaviyo.outbox.DeadLetters;
+import uk.jlm.klaviyo.outbox.JsonRecordReplay;
 
 /** Replays a rejected consent-feed record: the ledger reads it again (and rejects it again if it is still bad). */
 @Component
-class ConsentInputReplay implements DeadLetterReplay.InputReplay {
+class ConsentInputReplay extends JsonRecordReplay {
 
-    private final ObjectMapper json;
     private final ConsentLedger ledger;
 
-    ConsentInputReplay(ObjectMapper json, ConsentLedger ledger) {
-        this.json = json;
+    ConsentInputReplay(ObjectMapper json, ConsentLedger ledger, DeadLetters deadLetters) {
+        super(json, deadLetters, "customer_id");
         this.ledger = ledger;
     }
 
     @Override
-    public boolean replay(DeadLetter deadLetter) {
-        try {
-            JsonNode customer = json.readTree(deadLetter.payload());
-            if (customer == null || !customer.has("customer_id") || customer.has("order_lines")) {
-                return false;
-            }
-            ledger.record(ConsentChange.fromFeed(customer));
-            return true;
-        } catch (java.io.IOException e) {
-            return false;
-        }
+    protected boolean accepts(JsonNode node) {
+        return !node.has("order_lines") && !node.has("field");
+    }
+
+    @Override
+    protected String contractProblem(JsonNode node) {
+        return null;
+    }
+
+    @Override
+    protected void process(JsonNode node, String rawJson) {
+        ledger.record(ConsentChange.fromFeed(node));
     }
 }

@@ -91,6 +91,18 @@ class DemoKlaviyoSandbox {
         return ResponseEntity.accepted().build();
     }
 
+    /** The account the demo key belongs to: lets the start-up credentials check pass. */
+    @GetMapping("/api/accounts")
+    ResponseEntity<Object> accounts(@RequestHeader("Authorization") String auth) {
+        if (!("Klaviyo-API-Key " + apiKey).equals(auth)) {
+            return error(401, "not_authenticated", "Missing or invalid private key.");
+        }
+        ObjectNode body = json.createObjectNode();
+        body.putArray("data").addObject().put("type", "account").put("id", "DEMO")
+                .putObject("attributes").putObject("contact_information").put("organization_name", "Demo seller");
+        return ResponseEntity.ok().header("Content-Type", "application/vnd.api+json").body(body);
+    }
+
     @GetMapping("/received")
     synchronized ObjectNode received() {
         ObjectNode summary = json.createObjectNode();

@@ -23,6 +23,7 @@ public class KlaviyoRequests {
     public static final String PATH = "klaviyoPath";
     public static final String FLOW = "flow";
     public static final String JSON_API = "application/vnd.api+json";
+    private static final String THROTTLE_START = "klaviyoThrottleStart";
 
     private final KlaviyoProperties klaviyo;
     private final ObjectMapper json;
@@ -41,6 +42,7 @@ public class KlaviyoRequests {
         if (delivery != null) {
             outbox.countAttempt(delivery.id());
         }
+        exchange.setProperty(THROTTLE_START, System.nanoTime());
         var message = exchange.getMessage();
         message.removeHeaders("*", "Camel*");
         message.setHeader(Exchange.HTTP_METHOD, "POST");
@@ -49,6 +51,15 @@ public class KlaviyoRequests {
         message.setHeader("Accept", JSON_API);
         message.setHeader("revision", klaviyo.revision());
         message.setHeader("Authorization", "Klaviyo-API-Key " + klaviyo.apiKey());
+    }
+
+    /** After the throttles: how long this request waited for the rate limiter. */
+    public void throttled(Exchange exchange) {
+        Long start = exchange.getProperty(THROTTLE_START, Long.class);
+        if (start != null) {
+            metrics.rateLimiterWait(exchange.getProperty(FLOW, "unknown", String.class),
+                    Duration.ofNanos(System.nanoTime() - start));
+        }
     }
 
     public void check(Exchange exchange) {

@@ -19,7 +19,11 @@ public class FlowMetrics {
     FlowMetrics(MeterRegistry registry) {
         this.registry = registry;
         // Every flow's lag series exists from the start, so dashboards and alerts never see a missing metric.
-        Flows.ALL.forEach(this::lag);
+        Flows.ALL.forEach(flow -> {
+            lag(flow);
+            retryAfter(flow);
+            limiterWait(flow);
+        });
     }
 
     public void detected(String flow, String metric) {
@@ -47,8 +51,21 @@ public class FlowMetrics {
     }
 
     public void retryAfterWait(String flow, Duration wait) {
-        Timer.builder("jlm.klaviyo.retry.after.wait").description("Waits imposed by Klaviyo's Retry-After on 429")
-                .tag("flow", flow).register(registry).record(wait);
+        retryAfter(flow).record(wait);
+    }
+
+    public void rateLimiterWait(String flow, Duration wait) {
+        limiterWait(flow).record(wait);
+    }
+
+    private Timer retryAfter(String flow) {
+        return Timer.builder("jlm.klaviyo.retry.after.wait").description("Waits imposed by Klaviyo's Retry-After on 429")
+                .tag("flow", flow).register(registry);
+    }
+
+    private Timer limiterWait(String flow) {
+        return Timer.builder("jlm.klaviyo.rate.limiter.wait").description("Time requests waited in the client-side throttles")
+                .tag("flow", flow).register(registry);
     }
 
     public void deadLettered(String flow, Integer status) {

@@ -1,6 +1,7 @@
 package uk.jlm.klaviyo.klaviyo;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,11 +34,11 @@ class DeliveryPolicyTest extends FlowTestSupport {
 
     @Test
     void rateLimitedRequestWaitsRetryAfterThenSucceeds() {
-        KLAVIYO.stubFor(post(EVENTS).inScenario("429").whenScenarioStateIs(STARTED).atPriority(1)
+        // Only the one Placed Order request is rate-limited (parallel requests would race a shared scenario).
+        KLAVIYO.stubFor(post(EVENTS).withRequestBody(containing("\"name\":\"Placed Order\"")).inScenario("429")
+                .whenScenarioStateIs(STARTED).atPriority(1)
                 .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "2"))
                 .willSetStateTo("open"));
-        KLAVIYO.stubFor(post(EVENTS).inScenario("429").whenScenarioStateIs("open").atPriority(1)
-                .willReturn(aResponse().withStatus(202)));
         stubOrders(OrderFixtures.placed("RL-1-A"));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> outboxCount("DONE") == 3);

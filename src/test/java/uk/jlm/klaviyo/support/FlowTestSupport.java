@@ -99,6 +99,7 @@ public abstract class FlowTestSupport {
         KLAVIYO.stubFor(post(EVENTS).atPriority(10).willReturn(aResponse().withStatus(202)));
         KLAVIYO.stubFor(post(SUBSCRIBE).atPriority(10).willReturn(aResponse().withStatus(202)));
         KLAVIYO.stubFor(post(UNSUBSCRIBE).atPriority(10).willReturn(aResponse().withStatus(202)));
+        KLAVIYO.stubFor(get(urlPathEqualTo("/api/accounts")).willReturn(okJson("{\"data\":[]}")));
         for (String table : List.of("outbox", "order_snapshot", "dead_letter", "consent_state")) {
             jdbc.update("DELETE FROM " + table);
         }

@@ -23,6 +23,7 @@ public abstract class StandaloneFakes {
         jlm.start();
         klaviyo.start();
         jlm.stubFor(get(urlPathEqualTo("/api/reasons")).willReturn(okJson(OrderFixtures.resource("/jlm/reasons.json"))));
+        klaviyo.stubFor(get(urlPathEqualTo("/api/accounts")).willReturn(okJson("{\"data\":[]}")));
     }
 
     @AfterEach
