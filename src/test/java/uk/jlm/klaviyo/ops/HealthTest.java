@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 
 import uk.jlm.klaviyo.support.AppInstance;
 import uk.jlm.klaviyo.support.StandaloneFakes;
@@ -31,7 +30,7 @@ class HealthTest extends StandaloneFakes {
     void rejectedKlaviyoKeyMakesTheInstanceNotReadyButAlive() throws Exception {
         klaviyo.stubFor(get(urlPathEqualTo("/api/accounts")).atPriority(1).willReturn(aResponse().withStatus(401)));
         try (AppInstance app = AppInstance.start(jlm, klaviyo, "jdbc:h2:mem:health-key;DB_CLOSE_DELAY=-1", Map.of())) {
-            int port = app.bean(WebServerApplicationContext.class).getWebServer().getPort();
+            int port = app.port();
             await().atMost(Duration.ofSeconds(20)).until(() -> status(port, "/actuator/health/readiness") == 503);
             assertThat(status(port, "/actuator/health/liveness")).isEqualTo(200);
             assertThat(body(port, "/actuator/health")).contains("\"klaviyoCredentials\":{\"status\":\"DOWN\"");
@@ -42,7 +41,7 @@ class HealthTest extends StandaloneFakes {
     void aFeedFailingForSeveralIntervalsIsADownComponentOnly() throws Exception {
         jlm.stubFor(get(urlPathEqualTo("/api/orders")).willReturn(aResponse().withStatus(500)));
         try (AppInstance app = AppInstance.start(jlm, klaviyo, "jdbc:h2:mem:health-feed;DB_CLOSE_DELAY=-1", Map.of())) {
-            int port = app.bean(WebServerApplicationContext.class).getWebServer().getPort();
+            int port = app.port();
             await().atMost(Duration.ofSeconds(30)).until(() -> body(port, "/actuator/health")
                     .contains("\"feeds\":{\"status\":\"DOWN\""));
             assertThat(status(port, "/actuator/health/liveness")).isEqualTo(200);

@@ -54,6 +54,11 @@ public final class AppInstance implements AutoCloseable {
         return context.getBean(JdbcTemplate.class);
     }
 
+    /** The HTTP port the instance listens on. */
+    public int port() {
+        return context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+    }
+
     public <T> T bean(Class<T> type) {
         return context.getBean(type);
     }
