@@ -108,8 +108,16 @@ class StatusPageController {
             document.getElementById('flows').addEventListener('click', async ev => {
               const flow = ev.target.dataset && ev.target.dataset.replay;
               if (!flow) return;
-              const r = await fetch('/ops/dead-letters/replay?flow=' + encodeURIComponent(flow), {method: 'POST'});
-              document.getElementById('msg').textContent = r.ok ? 'replay of ' + flow + ' started' : 'replay failed: HTTP ' + r.status;
+              // X-Requested-With: a missing login answers 401 without a Basic challenge (no browser pop-up mid-page).
+              const r = await fetch('/ops/dead-letters/replay?flow=' + encodeURIComponent(flow),
+                  {method: 'POST', headers: {'X-Requested-With': 'XMLHttpRequest'}});
+              const msg = document.getElementById('msg');
+              if (r.status === 401) {
+                msg.innerHTML = 'Replay needs the ops login: open <a href="/ops/dead-letters">the dead letters</a> '
+                  + '(your browser asks for it), then press Replay again.';
+              } else {
+                msg.textContent = r.ok ? 'replay of ' + flow + ' started' : 'replay failed: HTTP ' + r.status;
+              }
               refresh();
             });
             setInterval(refresh, 5000);
