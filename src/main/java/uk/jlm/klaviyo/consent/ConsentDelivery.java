@@ -107,7 +107,7 @@ class ConsentDelivery implements DeliveryFailureHandler {
         if (cause instanceof KlaviyoException.Rejected && batch.rows().size() > 1) {
             isolate(batch);
         } else {
-            batch.rows().forEach(row -> delivery.deadLetter(row, cause));
+            batch.rows().forEach(row -> delivery.failed(row, cause));
         }
     }
 

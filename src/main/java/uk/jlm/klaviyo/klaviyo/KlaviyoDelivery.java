@@ -6,6 +6,7 @@ import java.time.Duration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.slf4j.MDC;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import uk.jlm.klaviyo.ops.FlowMetrics;
@@ -28,8 +29,14 @@ public class KlaviyoDelivery {
     private final FlowMetrics metrics;
     private final CamelContext camel;
     private final Clock clock;
+    private final Duration giveUpAfter;
+    private final Duration retryLater;
 
-    KlaviyoDelivery(Outbox outbox, DeadLetters deadLetters, FlowMetrics metrics, CamelContext camel, Clock clock) {
+    KlaviyoDelivery(Outbox outbox, DeadLetters deadLetters, FlowMetrics metrics, CamelContext camel, Clock clock,
+                    @Value("${klaviyo.retry.give-up-after}") Duration giveUpAfter,
+                    @Value("${klaviyo.retry.retry-later}") Duration retryLater) {
+        this.giveUpAfter = giveUpAfter;
+        this.retryLater = retryLater;
         this.outbox = outbox;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
@@ -72,7 +79,24 @@ public class KlaviyoDelivery {
             outbox.requeue(delivery.id());
             return;
         }
-        deadLetter(delivery, exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+        failed(delivery, exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+    }
+
+    /**
+     * A delivery the redeliveries could not save. Klaviyo down or unreachable: the row waits in the outbox (not in a
+     * thread), for hours if need be, until {@code klaviyo.retry.give-up-after}; anything else is a dead letter.
+     */
+    public void failed(ClaimedDelivery delivery, Throwable cause) {
+        if (isTransient(cause) && clock.instant().isBefore(delivery.createdAt().plus(giveUpAfter))) {
+            outbox.retryLater(delivery.id(), retryLater);
+            return;
+        }
+        deadLetter(delivery, cause);
+    }
+
+    /** 5xx, 408 and I/O errors can succeed later; a 4xx rejection or an exhausted 429 budget will not by waiting. */
+    public static boolean isTransient(Throwable cause) {
+        return cause instanceof KlaviyoException.Unavailable || cause instanceof java.io.IOException;
     }
 
     /** Records a row that cannot be delivered, with the reason Klaviyo (or the network) gave. */

@@ -34,7 +34,7 @@ public class Outbox {
     private static final RowMapper<ClaimedDelivery> CLAIMED_ROW = (rs, i) -> new ClaimedDelivery(
             rs.getLong("id"), rs.getString("flow"), rs.getString("endpoint_class"), rs.getString("path"),
             rs.getString("metric"), rs.getString("payload"), rs.getInt("attempts"),
-            rs.getTimestamp("occurred_at").toInstant());
+            rs.getTimestamp("occurred_at").toInstant(), rs.getTimestamp("created_at").toInstant());
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -121,7 +121,7 @@ public class Outbox {
                     ids.stream().map(id -> new Object[] {instance, until, id}).toList());
             // Exactly the rows claimed here: an earlier batch of this instance may still be in flight.
             String in = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
-            return jdbc.query("SELECT id, flow, endpoint_class, path, metric, payload, attempts, occurred_at FROM outbox "
+            return jdbc.query("SELECT id, flow, endpoint_class, path, metric, payload, attempts, occurred_at, created_at FROM outbox "
                     + "WHERE id IN (" + in + ") ORDER BY id", CLAIMED_ROW, ids.toArray());
         });
     }
@@ -147,6 +147,12 @@ public class Outbox {
     public int markDead(long id) {
         jdbc.update("UPDATE outbox SET status = 'DEAD', claimed_by = NULL, claimed_until = NULL WHERE id = ?", id);
         return jdbc.queryForObject("SELECT attempts FROM outbox WHERE id = ?", Integer.class, id);
+    }
+
+    /** Puts a row back in its lane to be tried again after {@code delay} (Klaviyo unavailable for a while). */
+    public void retryLater(long id, Duration delay) {
+        jdbc.update("UPDATE outbox SET status = 'PENDING', available_at = ?, claimed_by = NULL, claimed_until = NULL "
+                + "WHERE id = ?", Timestamp.from(clock.instant().plus(delay)), id);
     }
 
     /** Puts a row back in its lane, e.g. for a replayed dead letter. */

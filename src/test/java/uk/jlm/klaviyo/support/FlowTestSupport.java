@@ -49,6 +49,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "klaviyo.retry.initial-delay-ms=50",
         "klaviyo.retry.max-redeliveries=3",
         "klaviyo.retry.default-retry-after=1s",
+        "klaviyo.retry.retry-later=1s",
         "jlm.reasons.refresh-interval=2s",
         "jlm.reasons.initiators.OP-FRAUD=operator"
 })
