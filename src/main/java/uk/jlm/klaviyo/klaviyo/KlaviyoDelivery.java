@@ -24,6 +24,8 @@ public class KlaviyoDelivery {
 
     public static final String DELIVERY = "delivery";
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(KlaviyoDelivery.class);
+
     private final Outbox outbox;
     private final DeadLetters deadLetters;
     private final FlowMetrics metrics;
@@ -87,6 +89,11 @@ public class KlaviyoDelivery {
      * thread), for hours if need be, until {@code klaviyo.retry.give-up-after}; anything else is a dead letter.
      */
     public void failed(ClaimedDelivery delivery, Throwable cause) {
+        if (cause instanceof org.springframework.dao.DataAccessException) {
+            // Our database, not Klaviyo, failed: the claim lease hands the row to the next claim once it is back.
+            log.warn("outbox {} left claimed: database unavailable ({})", delivery.id(), cause.getClass().getSimpleName());
+            return;
+        }
         if (isTransient(cause) && clock.instant().isBefore(delivery.createdAt().plus(giveUpAfter))) {
             outbox.retryLater(delivery.id(), retryLater);
             return;
