@@ -39,14 +39,15 @@ import uk.jlm.klaviyo.support.OrderFixtures;
 
 /**
  * The fault suite, against the packaged jar run as two real processes sharing one real PostgreSQL: 5,000 orders
- * (15,000 events) with JLM down at first, one instance killed with SIGKILL mid-way, a Klaviyo outage and a
- * database restart. Nothing may be lost; a resend is allowed only for what the killed process had in flight
- * (Klaviyo's unique_id absorbs it).
+ * (15,000 events) with JLM down at first, a Klaviyo outage, a database restart under both instances, then one
+ * instance killed with SIGKILL. Nothing may be lost; a resend is allowed only for what was in flight when a process
+ * died or the database went away (Klaviyo's unique_id absorbs it).
  */
 class FaultSuiteIT {
 
     private static final int ORDERS = 5_000;
     private static final int EVENTS = ORDERS * 3;
+    private static final int BATCH = 20;
 
     private final WireMockServer jlm = new WireMockServer(options().dynamicPort());
     private final WireMockServer klaviyo = new WireMockServer(options().dynamicPort().containerThreads(60)
@@ -70,7 +71,7 @@ class FaultSuiteIT {
         klaviyo.start();
         klaviyo.addMockServiceRequestListener((request, response) -> {
             if (request.getUrl().startsWith("/api/events")) {
-                perSecond.merge(request.getLoggedDate().getTime() / 1000, 1, Integer::sum);
+                perSecond.merge(System.currentTimeMillis() / 1000, 1, Integer::sum);
             }
             if (request.getUrl().startsWith("/api/events") && response.getStatus() == 202) {
                 received.merge(request.getBodyAsString(), 1, Integer::sum);
@@ -102,11 +103,7 @@ class FaultSuiteIT {
                 jlm.stubFor(get(urlPathEqualTo("/api/orders")).withQueryParam("offset", equalTo(Integer.toString(offset)))
                         .atPriority(0).willReturn(okJson(OrderFixtures.page(new ArrayList<>(all.subList(offset, offset + 100)), ORDERS))));
             }
-            await().atMost(Duration.ofSeconds(120)).until(() -> received.size() >= 3_000);
-
-            // Kill one instance outright: its claims expire (lease 5 s) and the other delivers them.
-            a.destroyForcibly().waitFor();
-            long claimedByDead = count(url, "SELECT COUNT(*) FROM outbox WHERE status = 'CLAIMED' AND claimed_by = 'instance-a'");
+            await().atMost(Duration.ofSeconds(120)).until(() -> received.size() >= 2_000);
 
             // Klaviyo outage: 503s for a while; the backlog waits in the outbox.
             klaviyo.stubFor(post("/api/events").atPriority(1).willReturn(aResponse().withStatus(503)));
@@ -116,9 +113,16 @@ class FaultSuiteIT {
             klaviyo.removeStub(klaviyo.getStubMappings().stream()
                     .filter(m -> m.getResponse().getStatus() == 503).findFirst().orElseThrow());
 
-            // Database restart under the running instance.
+            // Database restart under both running instances: both carry on by themselves.
             postgres.close();
             postgres = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(pgPort).start();
+            java.sql.Timestamp restarted = new java.sql.Timestamp(System.currentTimeMillis());
+            await().atMost(Duration.ofSeconds(90)).until(() -> safeCount(url, "SELECT COUNT(DISTINCT claimed_by) FROM outbox "
+                    + "WHERE status = 'DONE' AND delivered_at > ?", restarted) == 2);
+
+            // Kill one instance outright: its claims expire (lease 5 s) and the other delivers them.
+            a.destroyForcibly().waitFor();
+            long claimedByDead = count(url, "SELECT COUNT(*) FROM outbox WHERE status = 'CLAIMED' AND claimed_by = 'instance-a'");
 
             await().atMost(Duration.ofMinutes(4)).until(() -> safeCount(url,
                     "SELECT COUNT(*) FROM outbox WHERE status = 'DONE'") == EVENTS);
@@ -140,7 +144,9 @@ class FaultSuiteIT {
                     distinct.size(), EVENTS - distinct.size(), duplicates, claimedByDead,
                     count(url, "SELECT COUNT(*) FROM dead_letter"), seconds, busiestSecond);
             assertThat(distinct).hasSize(EVENTS);
-            assertThat((long) duplicates).isLessThanOrEqualTo(claimedByDead);
+            // Resent only what was in flight: the killed process's claims, and at most one claimed batch per
+            // instance whose 2xx arrived while PostgreSQL was restarting (it could not be recorded as done).
+            assertThat((long) duplicates).isLessThanOrEqualTo(claimedByDead + 2L * BATCH);
             assertThat(count(url, "SELECT COUNT(*) FROM dead_letter")).isZero();
             assertThat(busiestSecond).isLessThanOrEqualTo(350);
         } finally {
@@ -164,7 +170,7 @@ class FaultSuiteIT {
         env.put("FLOWS_RETURNS_ENABLED", "false");
         env.put("FLOWS_TICK_MS", "200");
         env.put("DELIVERY_POLL_INTERVAL_MS", "100");
-        env.put("DELIVERY_BATCH_SIZE", "20");
+        env.put("DELIVERY_BATCH_SIZE", Integer.toString(BATCH));
         env.put("DELIVERY_CLAIM_LEASE", "5s");
         // Klaviyo's per-account limit divided between the two instances, as the README documents.
         env.put("KLAVIYO_RATE_LIMIT_EVENTS_PER_SECOND", "175");
@@ -181,16 +187,23 @@ class FaultSuiteIT {
         return process;
     }
 
-    private static long count(String url, String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(url, "postgres", ""); ResultSet rs = c.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
+    private static long count(String url, String sql, Object... parameters) throws Exception {
+        try (Connection c = DriverManager.getConnection(url, "postgres", "");
+             java.sql.PreparedStatement statement = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 
-    private static long safeCount(String url, String sql) {
+    /** As {@link #count}, or -1 while the database is not there (restarting, not migrated yet). */
+    private static long safeCount(String url, String sql, Object... parameters) {
         try {
-            return count(url, sql);
+            return count(url, sql, parameters);
         } catch (Exception e) {
             return -1;
         }
