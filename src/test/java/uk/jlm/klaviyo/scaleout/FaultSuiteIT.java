@@ -179,12 +179,17 @@ class FaultSuiteIT {
         env.put("KLAVIYO_RETRY_MAX_REDELIVERIES", "2");
         env.put("KLAVIYO_RETRY_RETRY_LATER", "1s");
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-jar", new File("target/jlm-klaviyo.jar").getAbsolutePath())
-                .redirectErrorStream(true).redirectOutput(dir.resolve(id + ".log").toFile());
+                "-Xmx512m", "-jar", new File("target/jlm-klaviyo.jar").getAbsolutePath())
+                .redirectErrorStream(true).redirectOutput(logs().resolve(id + ".log").toFile());
         builder.environment().putAll(env);
         Process process = builder.start();
         processes.add(process);
         return process;
+    }
+
+    /** Instance logs stay in target/fault-suite/ for a failed run to be read. */
+    private static Path logs() throws java.io.IOException {
+        return Files.createDirectories(Path.of("target", "fault-suite"));
     }
 
     private static long count(String url, String sql, Object... parameters) throws Exception {
