@@ -24,6 +24,6 @@ public record KlaviyoProperties(
     }
 
     /** Only what Java reads; the redelivery counts and delays are read by the {@code klaviyo-send} policy. */
-    public record Retry(Duration defaultRetryAfter) {
+    public record Retry(Duration defaultRetryAfter, Duration retryLater, Duration giveUpAfter) {
     }
 }

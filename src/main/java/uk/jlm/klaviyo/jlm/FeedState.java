@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -68,11 +67,6 @@ public class FeedState {
         jdbc.update("UPDATE feed_state SET last_failure_at = ?, last_failure_reason = ?, "
                         + "consecutive_failures = consecutive_failures + 1 WHERE feed = ?",
                 ts(clock.instant()), abbreviate(reason, 1000), feed);
-    }
-
-    public List<Map<String, Object>> all() {
-        return jdbc.queryForList("SELECT feed, watermark, last_success_at, last_failure_at, last_failure_reason, "
-                + "consecutive_failures FROM feed_state ORDER BY feed");
     }
 
     static Timestamp ts(Instant instant) {

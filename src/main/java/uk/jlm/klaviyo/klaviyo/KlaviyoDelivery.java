@@ -6,9 +6,9 @@ import java.time.Duration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.slf4j.MDC;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
+import uk.jlm.klaviyo.config.KlaviyoProperties;
 import uk.jlm.klaviyo.ops.FlowMetrics;
 import uk.jlm.klaviyo.outbox.ClaimedDelivery;
 import uk.jlm.klaviyo.outbox.DeadLetters;
@@ -35,10 +35,9 @@ public class KlaviyoDelivery {
     private final Duration retryLater;
 
     KlaviyoDelivery(Outbox outbox, DeadLetters deadLetters, FlowMetrics metrics, CamelContext camel, Clock clock,
-                    @Value("${klaviyo.retry.give-up-after}") Duration giveUpAfter,
-                    @Value("${klaviyo.retry.retry-later}") Duration retryLater) {
-        this.giveUpAfter = giveUpAfter;
-        this.retryLater = retryLater;
+                    KlaviyoProperties klaviyo) {
+        this.giveUpAfter = klaviyo.retry().giveUpAfter();
+        this.retryLater = klaviyo.retry().retryLater();
         this.outbox = outbox;
         this.deadLetters = deadLetters;
         this.metrics = metrics;

@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import org.apache.camel.CamelContext;
@@ -141,9 +140,6 @@ public class OpsStatus {
         };
     }
 
-    public List<String> flowNames() {
-        return Flows.ALL;
-    }
 
     private static long number(Object value) {
         return value == null ? 0 : ((Number) value).longValue();

@@ -4,5 +4,5 @@ import java.time.Instant;
 
 /** An outbox row claimed by this instance for delivery. */
 public record ClaimedDelivery(long id, String flow, String endpointClass, String path, String metric,
-                              String payload, int attempts, Instant occurredAt, Instant createdAt) {
+                              String payload, Instant occurredAt, Instant createdAt) {
 }

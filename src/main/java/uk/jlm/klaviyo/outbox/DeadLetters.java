@@ -4,7 +4,6 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import org.slf4j.Logger;
@@ -125,10 +124,5 @@ public class DeadLetters {
 
     public void markReplayed(long id) {
         jdbc.update("UPDATE dead_letter SET replayed_at = ? WHERE id = ?", Timestamp.from(clock.instant()), id);
-    }
-
-    public List<Map<String, Object>> countByFlowAndKind() {
-        return jdbc.queryForList("SELECT flow, kind, COUNT(*) AS n FROM dead_letter WHERE replayed_at IS NULL "
-                + "GROUP BY flow, kind");
     }
 }

@@ -147,9 +147,10 @@ public class OrderChangeDetector {
         }
         Optional<OrderSnapshots.Snapshot> newer = previous.filter(
                 s -> s.lastUpdated().isAfter(order.lastUpdatedDate().toInstant()));
-        snapshots.save(order.orderId(), newer.map(OrderSnapshots.Snapshot::state).orElse(order.orderState()),
+        snapshots.saveAll(List.of(new OrderSnapshots.Write(order.orderId(),
+                newer.map(OrderSnapshots.Snapshot::state).orElse(order.orderState()),
                 newer.map(OrderSnapshots.Snapshot::lastUpdated).orElse(order.lastUpdatedDate().toInstant()),
-                changes, newer.map(OrderSnapshots.Snapshot::orderJson).orElse(read.rawJson()));
+                changes, newer.map(OrderSnapshots.Snapshot::orderJson).orElse(read.rawJson()), previous.isPresent())));
         return queued;
     }
 

@@ -78,24 +78,6 @@ public class OrderSnapshots {
                         w.orderJson(), now}).toList());
     }
 
-    void save(String orderId, String state, Instant lastUpdated, OrderChanges changes, String orderJson) {
-        String reported = write(changes.reported());
-        Timestamp now = Timestamp.from(clock.instant());
-        int updated = jdbc.update("UPDATE order_snapshot SET order_state = ?, last_updated_date = ?, placed = ?, "
-                        + "emitted_keys = ?, order_json = ?, updated_at = ? WHERE order_id = ?",
-                state, Timestamp.from(lastUpdated), changes.placed(), reported, orderJson, now, orderId);
-        if (updated == 0) {
-            jdbc.update("INSERT INTO order_snapshot (order_id, order_state, last_updated_date, placed, emitted_keys, "
-                            + "order_json, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    orderId, state, Timestamp.from(lastUpdated), changes.placed(), reported, orderJson, now);
-        }
-    }
-
-    public long count() {
-        Long n = jdbc.queryForObject("SELECT COUNT(*) FROM order_snapshot", Long.class);
-        return n == null ? 0 : n;
-    }
-
     private Map<String, BigDecimal> read(String text) {
         try {
             return json.readValue(text, REPORTED);

@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -33,7 +32,7 @@ public class Outbox {
 
     private static final RowMapper<ClaimedDelivery> CLAIMED_ROW = (rs, i) -> new ClaimedDelivery(
             rs.getLong("id"), rs.getString("flow"), rs.getString("endpoint_class"), rs.getString("path"),
-            rs.getString("metric"), rs.getString("payload"), rs.getInt("attempts"),
+            rs.getString("metric"), rs.getString("payload"),
             rs.getTimestamp("occurred_at").toInstant(), rs.getTimestamp("created_at").toInstant());
 
     private final JdbcTemplate jdbc;
@@ -121,7 +120,7 @@ public class Outbox {
                     ids.stream().map(id -> new Object[] {instance, until, id}).toList());
             // Exactly the rows claimed here: an earlier batch of this instance may still be in flight.
             String in = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
-            return jdbc.query("SELECT id, flow, endpoint_class, path, metric, payload, attempts, occurred_at, created_at FROM outbox "
+            return jdbc.query("SELECT id, flow, endpoint_class, path, metric, payload, occurred_at, created_at FROM outbox "
                     + "WHERE id IN (" + in + ") ORDER BY id", CLAIMED_ROW, ids.toArray());
         });
     }
@@ -134,8 +133,7 @@ public class Outbox {
     }
 
     public void markDone(long id) {
-        jdbc.update("UPDATE outbox SET status = 'DONE', delivered_at = ?, claimed_until = NULL "
-                + "WHERE id = ?", Timestamp.from(clock.instant()), id);
+        markDone(List.of(id));
     }
 
     /** Counts one request to Klaviyo, redeliveries included; kept across restarts for the dead letter's record. */
@@ -165,10 +163,5 @@ public class Outbox {
     public int releaseClaims() {
         return jdbc.update("UPDATE outbox SET status = 'PENDING', claimed_by = NULL, claimed_until = NULL "
                 + "WHERE status = 'CLAIMED' AND claimed_by = ?", instance);
-    }
-
-    public List<Map<String, Object>> depthByFlowAndStatus() {
-        return jdbc.queryForList("SELECT flow, status, COUNT(*) AS n, MIN(occurred_at) AS oldest FROM outbox "
-                + "GROUP BY flow, status");
     }
 }
