@@ -37,8 +37,7 @@ public class FeedState {
     /** Takes the feed's lease if it is due; true means this instance polls now. */
     public boolean acquire(String feed) {
         Instant now = clock.instant();
-        jdbc.update("INSERT INTO feed_state (feed, consecutive_failures) SELECT ?, 0 WHERE NOT EXISTS "
-                + "(SELECT 1 FROM feed_state WHERE feed = ?)", feed, feed);
+        ensure(feed);
         return jdbc.update("UPDATE feed_state SET lease_owner = ?, lease_until = ? WHERE feed = ? "
                         + "AND (lease_until IS NULL OR lease_until <= ?)",
                 instance, ts(now.plus(STUCK_POLL)), feed, ts(now)) == 1;
@@ -48,6 +47,18 @@ public class FeedState {
     public void release(String feed, Instant pollStarted, Duration interval) {
         jdbc.update("UPDATE feed_state SET lease_until = ? WHERE feed = ? AND lease_owner = ?",
                 ts(pollStarted.plus(interval)), feed, instance);
+    }
+
+    /** Keeps this instance's lease while a long poll (an offer export being generated) is still working. */
+    public void extend(String feed) {
+        jdbc.update("UPDATE feed_state SET lease_until = ? WHERE feed = ? AND lease_owner = ?",
+                ts(clock.instant().plus(STUCK_POLL)), feed, instance);
+    }
+
+    /** Creates a feed's row if needed, e.g. for a watermark kept beside another feed's. */
+    public void ensure(String feed) {
+        jdbc.update("INSERT INTO feed_state (feed, consecutive_failures) SELECT ?, 0 WHERE NOT EXISTS "
+                + "(SELECT 1 FROM feed_state WHERE feed = ?)", feed, feed);
     }
 
     public Optional<Instant> watermark(String feed) {

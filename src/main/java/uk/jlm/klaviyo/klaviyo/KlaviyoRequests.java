@@ -22,6 +22,10 @@ public class KlaviyoRequests {
 
     public static final String PATH = "klaviyoPath";
     public static final String FLOW = "flow";
+    /** Exchange property: the HTTP method when not POST (reads such as GET /api/catalog-variants). */
+    public static final String METHOD = "klaviyoMethod";
+    /** Exchange property: the raw query string of a read. */
+    public static final String QUERY = "klaviyoQuery";
     public static final String JSON_API = "application/vnd.api+json";
     private static final String THROTTLE_START = "klaviyoThrottleStart";
 
@@ -45,9 +49,19 @@ public class KlaviyoRequests {
         exchange.setProperty(THROTTLE_START, System.nanoTime());
         var message = exchange.getMessage();
         message.removeHeaders("*", "Camel*");
-        message.setHeader(Exchange.HTTP_METHOD, "POST");
+        message.removeHeaders("CamelHttp*");
+        String method = exchange.getProperty(METHOD, "POST", String.class);
+        message.setHeader(Exchange.HTTP_METHOD, method);
         message.setHeader(Exchange.HTTP_PATH, exchange.getProperty(PATH, String.class));
-        message.setHeader(Exchange.CONTENT_TYPE, JSON_API);
+        String query = exchange.getProperty(QUERY, String.class);
+        if (query != null) {
+            message.setHeader(Exchange.HTTP_QUERY, query);
+        }
+        if ("GET".equals(method)) {
+            message.setBody(null);
+        } else {
+            message.setHeader(Exchange.CONTENT_TYPE, JSON_API);
+        }
         message.setHeader("Accept", JSON_API);
         message.setHeader("revision", klaviyo.revision());
         message.setHeader("Authorization", "Klaviyo-API-Key " + klaviyo.apiKey());

@@ -69,8 +69,12 @@ public class FlowMetrics {
     }
 
     public void deadLettered(String flow, Integer status) {
-        String reasonClass = status == null ? "io" : status >= 500 || status == 408 ? "retries-exhausted"
-                : status == 429 ? "rate-limited" : "rejected-" + status;
+        deadLettered(flow, status == null ? "io" : status >= 500 || status == 408 ? "retries-exhausted"
+                : status == 429 ? "rate-limited" : "rejected-" + status);
+    }
+
+    /** {@code reasonClass}: io, retries-exhausted, rate-limited, rejected-&lt;status&gt;, job-error. */
+    public void deadLettered(String flow, String reasonClass) {
         Counter.builder("jlm.klaviyo.deliveries.dead.lettered").description("Deliveries moved to the dead letters")
                 .tag("flow", flow).tag("reason", reasonClass).register(registry).increment();
     }

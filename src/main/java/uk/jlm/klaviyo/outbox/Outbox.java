@@ -112,17 +112,43 @@ public class Outbox {
                             + "AND id BETWEEN ? AND ? AND available_at <= ? ORDER BY id FETCH FIRST " + limit
                             + " ROWS ONLY FOR UPDATE SKIP LOCKED",
                     Long.class, flow, oldest, oldest + CLAIM_SPAN * limit, nowTs);
-            if (ids.isEmpty()) {
-                return List.of();
-            }
-            Timestamp until = Timestamp.from(now.plus(claimLease));
-            jdbc.batchUpdate("UPDATE outbox SET status = 'CLAIMED', claimed_by = ?, claimed_until = ? WHERE id = ?",
-                    ids.stream().map(id -> new Object[] {instance, until, id}).toList());
-            // Exactly the rows claimed here: an earlier batch of this instance may still be in flight.
-            String in = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
-            return jdbc.query("SELECT id, flow, endpoint_class, path, metric, payload, occurred_at, created_at FROM outbox "
-                    + "WHERE id IN (" + in + ") ORDER BY id", CLAIMED_ROW, ids.toArray());
+            return claimed(ids, now);
         });
+    }
+
+    /**
+     * Claims up to {@code limit} due rows of one flow with one metric, ahead of the rest of the lane (restocks in the
+     * catalogue lane). Index {@code ix_outbox_metric} bounds the scan.
+     */
+    public List<ClaimedDelivery> claimMetric(String flow, String metric, int limit) {
+        return tx.execute(status -> {
+            Instant now = clock.instant();
+            List<Long> ids = jdbc.queryForList("SELECT id FROM outbox WHERE flow = ? AND metric = ? AND status = 'PENDING' "
+                            + "AND available_at <= ? ORDER BY id FETCH FIRST " + limit + " ROWS ONLY FOR UPDATE SKIP LOCKED",
+                    Long.class, flow, metric, Timestamp.from(now));
+            return claimed(ids, now);
+        });
+    }
+
+    private List<ClaimedDelivery> claimed(List<Long> ids, Instant now) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        Timestamp until = Timestamp.from(now.plus(claimLease));
+        jdbc.batchUpdate("UPDATE outbox SET status = 'CLAIMED', claimed_by = ?, claimed_until = ? WHERE id = ?",
+                ids.stream().map(id -> new Object[] {instance, until, id}).toList());
+        // Exactly the rows claimed here: an earlier batch of this instance may still be in flight.
+        return find(ids);
+    }
+
+    /** Rows by id, whatever their status (e.g. those a Klaviyo bulk job reported errors for). */
+    public List<ClaimedDelivery> find(List<Long> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        String in = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
+        return jdbc.query("SELECT id, flow, endpoint_class, path, metric, payload, occurred_at, created_at FROM outbox "
+                + "WHERE id IN (" + in + ") ORDER BY id", CLAIMED_ROW, ids.toArray());
     }
 
     /** Klaviyo answered 2xx: done, at once, so a crash now resends at most what is still in flight. */

@@ -1,0 +1,130 @@
+package uk.jlm.klaviyo.catalogue;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import uk.jlm.klaviyo.klaviyo.KlaviyoRequests;
+
+/**
+ * The seller's Klaviyo catalogue variants (table {@code klaviyo_variant}), read again through
+ * {@code GET /api/catalog-variants} (all pages, 100 a page, SKU only) at the start of every catalogue cycle by route
+ * {@code catalogue-feed}. Variants no longer listed are forgotten once the last page is in.
+ */
+@Component("klaviyoCatalogue")
+public class KlaviyoCatalogue {
+
+    static final String PATH = "/api/catalog-variants";
+    static final String CURSOR = "klaviyoCursor";
+    static final String MORE = "klaviyoMorePages";
+    static final String GENERATION = "klaviyoGeneration";
+    private static final String BASE_QUERY = "fields%5Bcatalog-variant%5D=sku&page%5Bsize%5D=100";
+
+    private final JdbcTemplate jdbc;
+    private final SkuMatcher matcher;
+    private final ObjectMapper json;
+
+    KlaviyoCatalogue(JdbcTemplate jdbc, SkuMatcher matcher, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.matcher = matcher;
+        this.json = json;
+    }
+
+    public void startRead(Exchange exchange) {
+        Long last = jdbc.queryForObject("SELECT MAX(generation) FROM klaviyo_variant", Long.class);
+        exchange.setProperty(GENERATION, (last == null ? 0 : last) + 1);
+        exchange.removeProperty(CURSOR);
+        exchange.setProperty(MORE, true);
+    }
+
+    public void prepareRead(Exchange exchange) {
+        exchange.setProperty(KlaviyoRequests.PATH, PATH);
+        exchange.setProperty(KlaviyoRequests.METHOD, "GET");
+        exchange.setProperty(KlaviyoRequests.FLOW, OfferLedger.FLOW);
+        String cursor = exchange.getProperty(CURSOR, String.class);
+        exchange.setProperty(KlaviyoRequests.QUERY, cursor == null ? BASE_QUERY
+                : BASE_QUERY + "&page%5Bcursor%5D=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
+    }
+
+    /** Stores one page of variants; {@code links.next} carries the next page's cursor. */
+    public void readPage(Exchange exchange) {
+        exchange.removeProperty(KlaviyoRequests.METHOD);
+        exchange.removeProperty(KlaviyoRequests.QUERY);
+        JsonNode page;
+        try {
+            page = json.readTree(exchange.getMessage().getBody(String.class));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Klaviyo catalogue page is not JSON: " + e.getOriginalMessage());
+        }
+        if (page == null || !page.path("data").isArray()) {
+            throw new IllegalStateException("Klaviyo catalogue page has no data[] array");
+        }
+        long generation = exchange.getProperty(GENERATION, Long.class);
+        List<Object[]> rows = new ArrayList<>();
+        for (JsonNode variant : page.get("data")) {
+            String id = variant.path("id").asText(null);
+            if (id == null) {
+                continue;
+            }
+            String sku = variant.path("attributes").path("sku").asText(null);
+            rows.add(new Object[] {sku, sku == null ? null : matcher.key(sku),
+                    sku == null ? null : SkuMatcher.looseKey(sku), generation, id});
+        }
+        store(rows);
+        String cursor = cursor(page.path("links").path("next").asText(null));
+        exchange.setProperty(CURSOR, cursor);
+        exchange.setProperty(MORE, cursor != null);
+    }
+
+    /** The last page is in: variants not seen in this read no longer exist in Klaviyo. */
+    public void finishRead(Exchange exchange) {
+        jdbc.update("DELETE FROM klaviyo_variant WHERE generation <> ?", exchange.getProperty(GENERATION, Long.class));
+    }
+
+    /** Records variants this service created (mode own) as soon as Klaviyo reports the job complete. */
+    void created(List<String[]> idAndSku) {
+        Long generation = jdbc.queryForObject("SELECT COALESCE(MAX(generation), 1) FROM klaviyo_variant", Long.class);
+        store(idAndSku.stream().map(v -> new Object[] {v[1], matcher.key(v[1]), SkuMatcher.looseKey(v[1]),
+                generation, v[0]}).toList());
+    }
+
+    private void store(List<Object[]> rows) {
+        int[] updated = jdbc.batchUpdate("UPDATE klaviyo_variant SET sku = ?, sku_key = ?, loose_key = ?, generation = ? "
+                + "WHERE id = ?", rows);
+        List<Object[]> inserts = new ArrayList<>();
+        for (int i = 0; i < updated.length; i++) {
+            if (updated[i] == 0) {
+                inserts.add(rows.get(i));
+            }
+        }
+        jdbc.batchUpdate("INSERT INTO klaviyo_variant (sku, sku_key, loose_key, generation, id) VALUES (?, ?, ?, ?, ?)",
+                inserts);
+    }
+
+    static String cursor(String next) {
+        if (next == null || next.isBlank()) {
+            return null;
+        }
+        String query = URI.create(next).getRawQuery();
+        if (query == null) {
+            return null;
+        }
+        for (String part : query.split("&")) {
+            int eq = part.indexOf('=');
+            if (eq > 0 && URLDecoder.decode(part.substring(0, eq), StandardCharsets.UTF_8).equals("page[cursor]")) {
+                return URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+}
