@@ -100,9 +100,10 @@ class CatalogueDelivery extends BulkJobDelivery {
             log.warn("catalogue job accepted without a readable job id: {}", e.getOriginalMessage());
         }
         if (jobId != null) {
-            jdbc.update("INSERT INTO catalogue_job (id, path, outbox_ids, status, created_at) VALUES (?, ?, ?, 'OPEN', ?)",
+            jdbc.update("INSERT INTO catalogue_job (id, path, outbox_ids, status, created_at) SELECT ?, ?, ?, 'OPEN', ? "
+                            + "WHERE NOT EXISTS (SELECT 1 FROM catalogue_job WHERE id = ?)",
                     jobId, batch.path(), batch.rows().stream().map(r -> Long.toString(r.id()))
-                            .reduce((a, b) -> a + "," + b).orElse(""), Timestamp.from(clock.instant()));
+                            .reduce((a, b) -> a + "," + b).orElse(""), Timestamp.from(clock.instant()), jobId);
         }
         super.accepted(batch, response);
     }

@@ -3,8 +3,6 @@ package uk.jlm.klaviyo.catalogue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +12,7 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.io.FileSystemResourceLoader;
 import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
 
@@ -81,17 +80,18 @@ public class SkuMatcher {
     }
 
     /**
-     * Reads the mapping file: one {@code jlm_sku,klaviyo_sku} pair per line; blank lines, lines starting with
+     * Reads the mapping file: a file path or {@code classpath:} location, one
+     * {@code jlm_sku,klaviyo_sku} pair per line; blank lines, lines starting with
      * {@code #} and a {@code jlm_sku,klaviyo_sku} header are skipped. A malformed line fails start-up with its number.
      */
     static Map<String, String> load(String file) {
         if (!StringUtils.hasText(file)) {
             return Map.of();
         }
-        Path path = Path.of(file);
+        String path = file.strip();
         List<String> lines;
-        try {
-            lines = Files.readAllLines(path, StandardCharsets.UTF_8);
+        try (var in = new FileSystemResourceLoader().getResource(path).getInputStream()) {
+            lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
         } catch (IOException e) {
             throw new UncheckedIOException("catalogue.mapping-file " + path + " cannot be read", e);
         }

@@ -26,13 +26,14 @@ class MiraklFixturesTest {
 
     private static final Path SPEC = Path.of("..", "shared", "contracts", "mirakl-mmp-seller-openapi.json");
     private static OpenApiInteractionValidator validator;
+    private static com.fasterxml.jackson.databind.JsonNode spec;
 
     @BeforeAll
     static void loadSpec() throws java.io.IOException {
         if (Files.exists(SPEC)) {
             // Mirakl's custom-field schemas declare a discriminator the JSON-schema validator cannot load (its
             // 'type' is not a plain string property); without it the schemas still check every field.
-            com.fasterxml.jackson.databind.JsonNode spec = OrderFixtures.JSON.readTree(SPEC.toFile());
+            spec = OrderFixtures.JSON.readTree(SPEC.toFile());
             spec.findParents("discriminator").forEach(parent -> ((ObjectNode) parent).remove("discriminator"));
             validator = OpenApiInteractionValidator.createForInlineApiSpecification(spec.toString()).build();
         }
@@ -57,6 +58,35 @@ class MiraklFixturesTest {
     @Test
     void reasonListFollowsTheRe01Schema() {
         assertFollows("/api/reasons", OrderFixtures.resource("/jlm/reasons.json"));
+    }
+
+    @Test
+    void exportStatusFixturesFollowTheOf53Schema() {
+        assertFollows("/api/offers/export/async/status/T1", "{\"status\":\"PENDING\",\"last_updated\":\"2026-12-04T10:00:00Z\"}");
+        assertFollows("/api/offers/export/async/status/T1", "{\"status\":\"COMPLETED\",\"last_updated\":"
+                + "\"2026-12-04T10:00:01Z\",\"urls\":[\"https://jlm.example/api/offers/export/async/file/T1?file=0.json\"]}");
+    }
+
+    /** OF54 files are not an operation of the spec, only a schema: every field and type of the fixture must be in it. */
+    @Test
+    void offerFixtureFollowsTheOf54FileStructure() {
+        assumeTrue(validator != null, "Mirakl seller OpenAPI not found at " + SPEC.toAbsolutePath());
+        com.fasterxml.jackson.databind.JsonNode schema = spec.at("/components/schemas/OF54_Response_200_Ext_FileStructure/properties");
+        ObjectNode offer = uk.jlm.klaviyo.support.OfferFixtures.offer(1, "SKU-1", 3, "10.00");
+        offer.fieldNames().forEachRemaining(field -> {
+            assertThat(schema.has(field)).as("OF54 field %s", field).isTrue();
+            String type = schema.path(field).path("type").asText("object");
+            com.fasterxml.jackson.databind.JsonNode value = offer.get(field);
+            boolean fits = switch (type) {
+                case "integer" -> value.isIntegralNumber();
+                case "number" -> value.isNumber();
+                case "boolean" -> value.isBoolean();
+                case "string" -> value.isTextual();
+                case "array" -> value.isArray();
+                default -> value.isObject();
+            };
+            assertThat(fits).as("OF54 field %s is %s", field, type).isTrue();
+        });
     }
 
     private static void assertFollows(String path, String body) {
