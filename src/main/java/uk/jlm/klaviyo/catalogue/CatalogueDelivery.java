@@ -38,6 +38,8 @@ import uk.jlm.klaviyo.outbox.Outbox;
 class CatalogueDelivery extends BulkJobDelivery {
 
     static final int JOB_LIMIT = 100;
+    /** Jobs claimed per look at the lane; the throttles of direct:klaviyo-profiles set the pace. */
+    static final int JOBS_PER_LOOK = 10;
     private static final Duration WAIT_FOR_CREATION = Duration.ofSeconds(30);
     private static final Logger log = LoggerFactory.getLogger(CatalogueDelivery.class);
 
@@ -60,7 +62,7 @@ class CatalogueDelivery extends BulkJobDelivery {
         List<Batch> batches = new ArrayList<>();
         chunk(outbox.claimMetric(OfferLedger.FLOW, OfferLedger.RESTOCK, JOB_LIMIT), OfferLedger.UPDATE_PATH, JOB_LIMIT,
                 batches);
-        List<ClaimedDelivery> rows = outbox.claim(OfferLedger.FLOW, JOB_LIMIT);
+        List<ClaimedDelivery> rows = outbox.claim(OfferLedger.FLOW, JOB_LIMIT * JOBS_PER_LOOK);
         for (String path : List.of(OfferLedger.CREATE_ITEM_PATH, OfferLedger.CREATE_VARIANT_PATH, OfferLedger.UPDATE_PATH)) {
             List<ClaimedDelivery> ofPath = rows.stream().filter(r -> path.equals(r.path())).toList();
             if (path.equals(OfferLedger.UPDATE_PATH)) {

@@ -28,8 +28,11 @@ class RequiredSettings {
         require(env, "JLM_BASE_URL", "jlm.base-url", "the JLM (Mirakl) instance root, e.g. https://<tenant>.mirakl.net");
         require(env, "JLM_API_KEY", "jlm.api-key", "the JLM shop API key");
         require(env, "KLAVIYO_API_KEY", "klaviyo.api-key", "the Klaviyo private API key");
-        require(env, "OPS_USERNAME", "ops.username", "the user name for /ops/**");
-        require(env, "OPS_PASSWORD", "ops.password", "the password for /ops/**");
+        if (!"none".equalsIgnoreCase(env.getProperty("spring.main.web-application-type", ""))) {
+            // The backfill command runs without the web server: no /ops/** to protect.
+            require(env, "OPS_USERNAME", "ops.username", "the user name for /ops/**");
+            require(env, "OPS_PASSWORD", "ops.password", "the password for /ops/**");
+        }
         MIRAKL_FLOORS.forEach((feed, floor) -> {
             FlowsProperties.Flow flow = flows.feed(feed);
             if (flow.enabled() && flow.interval().compareTo(floor) < 0) {

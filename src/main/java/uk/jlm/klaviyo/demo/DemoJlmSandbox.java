@@ -26,7 +26,7 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Demo profile only: a JLM (Mirakl) sandbox serving OR11 and RE01 from orders it invents as time passes. Orders
  * are placed, dispatched with tracking, delivered, sometimes cancelled (fully or per line) or refunded, so every
- * order-derived flow has something to do. Payloads follow the OR11 schema.
+ * order-derived flow has something to do; a month of older orders is there for the backfill (creation-date queries). Payloads follow the OR11 schema.
  */
 @Profile("demo")
 @RestController
@@ -44,7 +44,10 @@ class DemoJlmSandbox {
     private final Duration orderEvery;
     private final String apiKey;
     private final Random random = new Random(7);
+    private static final int HISTORY = 600;
+
     private final List<DemoOrder> orders = new ArrayList<>();
+    private final List<DemoOrder> history = new ArrayList<>();
     private Instant lastGenerated;
     private int sequence;
 
@@ -55,6 +58,12 @@ class DemoJlmSandbox {
         this.orderEvery = Duration.ofMillis(60_000L / Math.max(1, ordersPerMinute));
         this.apiKey = apiKey;
         this.lastGenerated = clock.instant().minus(Duration.ofMinutes(2));
+        // A month of history (2 to 32 days old, in its final state) for the backfill to find.
+        Instant start = clock.instant().minus(Duration.ofDays(32));
+        for (int i = 0; i < HISTORY; i++) {
+            history.add(new DemoOrder(String.format("HIST%06d-A", i + 1), start.plus(Duration.ofDays(30)
+                    .multipliedBy(i).dividedBy(HISTORY))));
+        }
     }
 
     /** One invented order and the script of what will happen to it. */
@@ -198,10 +207,13 @@ class DemoJlmSandbox {
         orders.removeIf(o -> o.age(now) > 3600);
     }
 
+    /** OR11 by update date (the live feed) or by creation date (the backfill, which also sees the history). */
     @GetMapping("/orders")
     synchronized ResponseEntity<ObjectNode> orders(@RequestHeader(value = "Authorization", required = false) String key,
-                                                   @RequestParam("start_update_date") OffsetDateTime from,
-                                                   @RequestParam("end_update_date") OffsetDateTime to,
+                                                   @RequestParam(name = "start_update_date", required = false) OffsetDateTime from,
+                                                   @RequestParam(name = "end_update_date", required = false) OffsetDateTime to,
+                                                   @RequestParam(name = "start_date", required = false) OffsetDateTime createdFrom,
+                                                   @RequestParam(name = "end_date", required = false) OffsetDateTime createdTo,
                                                    @RequestParam(defaultValue = "0") int offset,
                                                    @RequestParam(defaultValue = "10") int max) {
         if (!apiKey.equals(key)) {
@@ -209,9 +221,20 @@ class DemoJlmSandbox {
         }
         Instant now = clock.instant();
         generate(now);
-        List<DemoOrder> window = orders.stream()
-                .filter(o -> !o.lastUpdated(now).isBefore(from.toInstant()) && !o.lastUpdated(now).isAfter(to.toInstant()))
-                .sorted(Comparator.comparing(o -> o.created)).toList();
+        java.util.stream.Stream<DemoOrder> all = java.util.stream.Stream.concat(history.stream(), orders.stream());
+        if (from != null) {
+            all = all.filter(o -> !o.lastUpdated(now).isBefore(from.toInstant()));
+        }
+        if (to != null) {
+            all = all.filter(o -> !o.lastUpdated(now).isAfter(to.toInstant()));
+        }
+        if (createdFrom != null) {
+            all = all.filter(o -> !o.created.isBefore(createdFrom.toInstant()));
+        }
+        if (createdTo != null) {
+            all = all.filter(o -> o.created.isBefore(createdTo.toInstant()));
+        }
+        List<DemoOrder> window = all.sorted(Comparator.comparing(o -> o.created)).toList();
         ObjectNode page = json.createObjectNode();
         ArrayNode items = page.putArray("orders");
         window.stream().skip(offset).limit(Math.min(max, 100)).forEach(o -> items.add(o.toJson(now)));

@@ -91,6 +91,21 @@ class DemoKlaviyoSandbox {
         return ResponseEntity.accepted().build();
     }
 
+    /** Bulk event jobs (the backfill): 202 with no body; counted per metric as "backfill: <metric>". */
+    @PostMapping(path = "/api/event-bulk-create-jobs", consumes = "application/vnd.api+json")
+    synchronized ResponseEntity<Object> eventBulk(@RequestHeader("Authorization") String auth, @RequestBody JsonNode body) {
+        if (!("Klaviyo-API-Key " + apiKey).equals(auth)) {
+            return error(401, "not_authenticated", "Missing or invalid private key.");
+        }
+        for (JsonNode entry : body.at("/data/attributes/events-bulk-create/data")) {
+            for (JsonNode event : entry.at("/attributes/events/data")) {
+                String metric = "backfill: " + event.at("/attributes/metric/data/attributes/name").asText("");
+                byMetric.computeIfAbsent(metric, m -> new AtomicLong()).incrementAndGet();
+            }
+        }
+        return ResponseEntity.accepted().build();
+    }
+
     /** The account the demo key belongs to: lets the start-up credentials check pass. */
     @GetMapping("/api/accounts")
     ResponseEntity<Object> accounts(@RequestHeader("Authorization") String auth) {

@@ -26,6 +26,9 @@ public class FeedPolls {
     public static final String WINDOW_START = "windowStart";
     public static final String WINDOW_END = "windowEnd";
 
+    /** A failed backfill page is tried again after this pause. */
+    private static final java.time.Duration BACKFILL_RETRY = java.time.Duration.ofSeconds(10);
+
     private static final Logger log = LoggerFactory.getLogger(FeedPolls.class);
 
     private final FeedState state;
@@ -88,7 +91,11 @@ public class FeedPolls {
     }
 
     private java.time.Duration interval(String feed) {
-        return "reasons".equals(feed) ? jlm.reasons().refreshInterval() : flows.feed(feed).interval();
+        return switch (feed) {
+            case "reasons" -> jlm.reasons().refreshInterval();
+            case "backfill" -> BACKFILL_RETRY;
+            default -> flows.feed(feed).interval();
+        };
     }
 
     /** A failure reason fit for logs and the status page: the HTTP status, never request headers. */

@@ -36,11 +36,16 @@ public class FeedState {
 
     /** Takes the feed's lease if it is due; true means this instance polls now. */
     public boolean acquire(String feed) {
+        return acquire(feed, STUCK_POLL);
+    }
+
+    /** As {@link #acquire(String)}, with a lease another instance may take over once {@code lease} has passed. */
+    public boolean acquire(String feed, Duration lease) {
         Instant now = clock.instant();
         ensure(feed);
         return jdbc.update("UPDATE feed_state SET lease_owner = ?, lease_until = ? WHERE feed = ? "
                         + "AND (lease_until IS NULL OR lease_until <= ?)",
-                instance, ts(now.plus(STUCK_POLL)), feed, ts(now)) == 1;
+                instance, ts(now.plus(lease)), feed, ts(now)) == 1;
     }
 
     /** Ends this instance's poll; the next one is due {@code interval} after this one started. */
@@ -51,8 +56,12 @@ public class FeedState {
 
     /** Keeps this instance's lease while a long poll (an offer export being generated) is still working. */
     public void extend(String feed) {
+        extend(feed, STUCK_POLL);
+    }
+
+    public void extend(String feed, Duration lease) {
         jdbc.update("UPDATE feed_state SET lease_until = ? WHERE feed = ? AND lease_owner = ?",
-                ts(clock.instant().plus(STUCK_POLL)), feed, instance);
+                ts(clock.instant().plus(lease)), feed, instance);
     }
 
     /** Creates a feed's row if needed, e.g. for a watermark kept beside another feed's. */

@@ -8,6 +8,9 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.util.HtmlUtils;
 
+import uk.jlm.klaviyo.backfill.Backfill;
+import uk.jlm.klaviyo.backfill.BackfillMetrics;
+
 /**
  * The status page at {@code /}: each flow's state, last poll, lag, outbox and dead letters — aggregates only,
  * readable without login like a health page. Rendered on the server so it reads without JavaScript, then
@@ -17,19 +20,28 @@ import org.springframework.web.util.HtmlUtils;
 class StatusPageController {
 
     private final OpsStatus status;
+    private final BackfillMetrics backfill;
 
-    StatusPageController(OpsStatus status) {
+    StatusPageController(OpsStatus status, BackfillMetrics backfill) {
         this.status = status;
+        this.backfill = backfill;
     }
 
     @GetMapping(path = "/status.json", produces = MediaType.APPLICATION_JSON_VALUE)
     Map<String, Object> json() {
-        return Map.of("flows", status.all().values());
+        return Map.of("flows", status.all().values(), "backfill", backfillLine());
     }
 
     @GetMapping(path = "/", produces = MediaType.TEXT_HTML_VALUE)
     String page() {
-        return PAGE_HEAD + rows(status.all().values()) + PAGE_TAIL;
+        return PAGE_HEAD + rows(status.all().values()) + PAGE_MIDDLE + esc(backfillLine()) + PAGE_TAIL;
+    }
+
+    /** One line of aggregates about the latest backfill run (no personal data). */
+    private String backfillLine() {
+        Map<String, Object> r = backfill.summary();
+        return "NONE".equals(r.get("status")) ? "no backfill has run (POST /ops/backfill?since=…)"
+                : Backfill.progressLine(r);
     }
 
     private static String rows(Collection<OpsStatus.FlowStatus> flows) {
@@ -84,14 +96,18 @@ class StatusPageController {
             <th class="inFlight">in flight</th><th class="delivered">delivered</th><th>dead letters</th></tr></thead><tbody id="flows">
             """;
 
+    private static final String PAGE_MIDDLE = """
+            </tbody></table></div><p><small>Backfill: <span id="backfill">""";
+
     private static final String PAGE_TAIL = """
-            </tbody></table></div><p id="msg" role="status"></p>
+            </span></small></p><p id="msg" role="status"></p>
             <script>
             const ago = s => s == null ? 'never' : s + ' s ago';
             async function refresh() {
               try {
                 const r = await fetch('/status.json', {cache: 'no-store'});
-                const {flows} = await r.json();
+                const {flows, backfill} = await r.json();
+                document.getElementById('backfill').textContent = backfill;
                 for (const f of flows) {
                   const row = document.getElementById('flow-' + f.flow);
                   if (!row) continue;

@@ -90,6 +90,79 @@ public class OrderChangeDetector {
         entries.forEach(e -> metrics.detected(e.flow(), e.metric()));
     }
 
+    /** What a backfill page produced. */
+    public record BackfillResult(int seen, int skipped, int rejected, int queued) {
+    }
+
+    /**
+     * The historical backfill's detection: orders this service has never seen produce the events the live flows
+     * would for their final state, queued in lane {@code lane} (sent with {@code backfill: true}), and get their
+     * snapshot, so the live flows only add later transitions. Orders with a snapshot are skipped: the live flows or
+     * an earlier run already covered them. {@code progress} runs in the same transaction (the run's cursor), so a
+     * page is either wholly done or not at all.
+     */
+    public BackfillResult backfillPage(List<ReadOrder> page, String lane, java.util.function.Consumer<BackfillResult> progress) {
+        try {
+            return tx.execute(status -> {
+                BackfillResult result = backfill(page, lane);
+                progress.accept(result);
+                return result;
+            });
+        } catch (RuntimeException e) {
+            log.debug("backfill page applied order by order after: {}", e.toString());
+            int seen = 0, skipped = 0, rejected = 0, queued = 0;
+            for (ReadOrder read : page) {
+                try {
+                    BackfillResult one = tx.execute(status -> backfill(List.of(read), lane));
+                    seen += one.seen();
+                    skipped += one.skipped();
+                    rejected += one.rejected();
+                    queued += one.queued();
+                } catch (RuntimeException failure) {
+                    seen++;
+                    rejected++;
+                    deadLetters.inputRejected("orders", read.order().orderId(), "could not backfill order: "
+                            + failure.getMessage(), read.rawJson());
+                }
+            }
+            BackfillResult result = new BackfillResult(seen, skipped, rejected, queued);
+            tx.executeWithoutResult(status -> progress.accept(result));
+            return result;
+        }
+    }
+
+    private BackfillResult backfill(List<ReadOrder> page, String lane) {
+        Map<String, OrderSnapshots.Snapshot> previous = snapshots.findAll(
+                page.stream().map(r -> r.order().orderId()).distinct().toList());
+        List<OutboxEntry> entries = new java.util.ArrayList<>();
+        List<OrderSnapshots.Write> writes = new java.util.ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        int skipped = 0;
+        int rejected = 0;
+        for (ReadOrder read : page) {
+            MiraklOrder order = read.order();
+            if (previous.containsKey(order.orderId()) || !seen.add(order.orderId())) {
+                skipped++;
+                continue;
+            }
+            OrderChanges changes = changesFor(Optional.empty(), order);
+            changes.emissions().forEach(emission -> {
+                OutboxEntry live = entry(order, emission);
+                entries.add(new OutboxEntry(lane, live.dedupeKey(), EndpointClass.BULK, live.path(), live.metric(),
+                        live.orderId(), live.payload(), live.occurredAt()));
+            });
+            changes.rejections().forEach(r -> deadLetters.inputRejected(r.flow(), r.sourceRef(), r.reason(),
+                    read.rawJson()));
+            rejected += changes.rejections().isEmpty() ? 0 : 1;
+            writes.add(new OrderSnapshots.Write(order.orderId(), order.orderState(), order.lastUpdatedDate().toInstant(),
+                    changes, read.rawJson(), false));
+        }
+        outbox.enqueueAll(entries);
+        snapshots.saveAll(writes);
+        entries.forEach(e -> metrics.detected(lane, e.metric()));
+        return new BackfillResult(page.size(), skipped, rejected, entries.size());
+    }
+
     private OrderChanges changesFor(Optional<OrderSnapshots.Snapshot> previous, MiraklOrder order) {
         OrderChanges changes = previous
                 .map(s -> new OrderChanges(s.reported(), s.placed()))
