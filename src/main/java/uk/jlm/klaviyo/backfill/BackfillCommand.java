@@ -2,21 +2,26 @@ package uk.jlm.klaviyo.backfill;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.CamelContext;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * {@code java -jar jlm-klaviyo.jar backfill --since <date-time>}: runs (or resumes) a backfill in this process
- * without the live flows or the web server, prints progress every few seconds and the reconciliation report at the
+ * without the live feeds or the web server, prints progress every few seconds and the reconciliation report at the
  * end, and exits 0 once every event is delivered or dead-lettered. Same configuration as the service (environment
  * variables); with the default H2 file the service must be stopped first, with PostgreSQL it may keep running.
  */
 public final class BackfillCommand {
 
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
+    /** Klaviyo's endpoint routes, RE01 reasons (for Initiator), the backfill itself, and consent found in orders. */
+    private static final List<String> ROUTES = List.of("klaviyo-events-endpoint", "klaviyo-bulk-endpoint",
+            "klaviyo-profiles-endpoint", "cancellations-reasons", "backfill-feed", "backfill-delivery", "consent-delivery");
 
     private BackfillCommand() {
     }
@@ -27,11 +32,14 @@ public final class BackfillCommand {
 
     public static int run(Class<?> application, String[] args) throws InterruptedException {
         String since = null;
+        java.util.List<String> settings = new java.util.ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             if (args[i].equals("--since") && i + 1 < args.length) {
                 since = args[++i];
             } else if (args[i].startsWith("--since=")) {
                 since = args[i].substring("--since=".length());
+            } else {
+                settings.add(args[i]); // e.g. --spring.datasource.url=…, like the service's own arguments
             }
         }
         Instant from;
@@ -42,14 +50,17 @@ public final class BackfillCommand {
             System.err.println("usage: java -jar jlm-klaviyo.jar backfill --since <ISO-8601 date or date-time>");
             return 2;
         }
+        // As command-line arguments, so that they win over application.yml and the environment: no web server, and
+        // no route starts by itself — only those the backfill needs (below), never the live feeds.
+        settings.addAll(0, List.of("--spring.main.web-application-type=none", "--camel.main.auto-startup=false"));
         SpringApplication app = new SpringApplication(application);
-        app.setDefaultProperties(Map.of(
-                "spring.main.web-application-type", "none",
-                "flows.orders.enabled", "false",
-                "flows.returns.enabled", "false",
-                "flows.consent.enabled", "false",
-                "flows.catalogue.enabled", "false"));
-        try (ConfigurableApplicationContext context = app.run()) {
+        try (ConfigurableApplicationContext context = app.run(settings.toArray(String[]::new))) {
+            CamelContext camel = context.getBean(CamelContext.class);
+            for (String route : ROUTES) {
+                if (camel.getRoute(route) != null) {
+                    camel.getRouteController().startRoute(route);
+                }
+            }
             Backfill backfill = context.getBean(Backfill.class);
             ObjectMapper json = context.getBean(ObjectMapper.class);
             BackfillRuns.Run run = backfill.start(from);
@@ -63,8 +74,11 @@ public final class BackfillCommand {
             System.out.println("backfill: done. Report:");
             System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(report));
             return 0;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException interrupted) {
+                throw interrupted;
+            }
+            throw new IllegalStateException("backfill failed: " + e.getMessage(), e);
         }
     }
 }
