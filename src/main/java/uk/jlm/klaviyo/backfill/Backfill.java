@@ -24,7 +24,8 @@ import uk.jlm.klaviyo.outbox.OrderChangeDetector;
 
 /**
  * The historical backfill for route {@code backfill-feed} (README "Backfill"): pages OR11 by creation date
- * ({@code start_date}/{@code end_date}) in windows of {@code backfill.window} from {@code since} to the moment the
+ * ({@code start_date}/{@code end_date}) in windows (from {@code backfill.window}, adapting to the history's
+ * density) from {@code since} to the moment the
  * run started, and queues for every order this service has never seen the events the live flows would produce for
  * its final state, in lane {@value #LANE} (bulk event jobs, {@code backfill: true}). Each page and the run's cursor
  * commit in one transaction, so a stopped or killed run resumes at the next page and never queues an order twice;
@@ -38,6 +39,8 @@ public class Backfill {
     static final String MORE = "backfillMore";
     static final String RUN = "backfillRun";
     static final String PAGE_STARTED = "backfillPageStarted";
+    private static final Duration MAX_WINDOW = Duration.ofDays(31);
+    private static final Duration MIN_WINDOW = Duration.ofMinutes(10);
     private static final Logger log = LoggerFactory.getLogger(Backfill.class);
 
     private final BackfillRuns runs;
@@ -85,7 +88,7 @@ public class Backfill {
                     run.since(), run.windowStart(), run.offset());
             return run;
         }).orElseGet(() -> {
-            BackfillRuns.Run run = runs.create(since, clock.instant());
+            BackfillRuns.Run run = runs.create(since, clock.instant(), window);
             log.info("backfill: run {} started for orders created from {} to {}", run.id(), run.since(), run.until());
             return run;
         });
@@ -130,10 +133,11 @@ public class Backfill {
         boolean windowDone = page.size() == 0 || (page.totalCount() < 0 ? page.size() < pageSize
                 : offset >= page.totalCount());
         Instant nextStart = windowDone ? windowEnd(run) : run.windowStart();
+        Duration nextWindow = windowDone ? nextWindow(run.window(), Math.max(offset, page.totalCount())) : run.window();
         boolean finished = windowDone && !nextStart.isBefore(run.until());
         long activeMillis = Duration.between(exchange.getProperty(PAGE_STARTED, Instant.class), clock.instant()).toMillis();
         List<ReadOrder> orders = page.orders();
-        detector.backfillPage(orders, LANE, result -> runs.advance(run.id(), nextStart, windowDone ? 0 : offset,
+        detector.backfillPage(orders, LANE, result -> runs.advance(run.id(), nextStart, nextWindow, windowDone ? 0 : offset,
                 finished, result.seen() + page.rejected().size(), result.skipped(),
                 result.rejected() + page.rejected().size(), result.queued(), activeMillis));
         leases.extend(LANE, lease);
@@ -155,8 +159,24 @@ public class Backfill {
         return runs.find(exchange.getProperty(RUN, Long.class)).orElseThrow();
     }
 
+    /**
+     * Windows adapt to the history's density, starting from {@code backfill.window}: a window with under one page of
+     * orders makes the next one 4× longer (sparse early years), one with over 20 pages makes it half as long.
+     */
+    Duration nextWindow(Duration current, long ordersInWindow) {
+        if (ordersInWindow < pageSize) {
+            Duration longer = current.multipliedBy(4);
+            return longer.compareTo(MAX_WINDOW) > 0 ? MAX_WINDOW : longer;
+        }
+        if (ordersInWindow > 20L * pageSize) {
+            Duration shorter = current.dividedBy(2);
+            return shorter.compareTo(MIN_WINDOW) < 0 ? MIN_WINDOW : shorter;
+        }
+        return current;
+    }
+
     private Instant windowEnd(BackfillRuns.Run run) {
-        Instant end = run.windowStart().plus(window);
+        Instant end = run.windowStart().plus(run.window());
         return end.isAfter(run.until()) ? run.until() : end;
     }
 

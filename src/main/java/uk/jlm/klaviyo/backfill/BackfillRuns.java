@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -18,7 +19,7 @@ public class BackfillRuns {
     public static final String DONE = "DONE";
 
     /** One run: its range, cursor (creation-date window start + offset) and counts. */
-    public record Run(long id, Instant since, Instant until, Instant windowStart, int offset, String status,
+    public record Run(long id, Instant since, Instant until, Instant windowStart, Duration window, int offset, String status,
                       long ordersSeen, long ordersSkipped, long ordersRejected, long eventsQueued, long activeMillis,
                       Instant startedAt, Instant updatedAt, Instant finishedAt) {
 
@@ -50,29 +51,31 @@ public class BackfillRuns {
     }
 
     /** Starts a run over orders created in [since, until). */
-    public Run create(Instant since, Instant until) {
+    public Run create(Instant since, Instant until, Duration window) {
         Timestamp now = Timestamp.from(clock.instant());
-        jdbc.update("INSERT INTO backfill_run (since, until, window_start, page_offset, status, started_at, updated_at) "
-                + "VALUES (?, ?, ?, 0, 'RUNNING', ?, ?)", Timestamp.from(since), Timestamp.from(until),
-                Timestamp.from(since), now, now);
+        jdbc.update("INSERT INTO backfill_run (since, until, window_start, window_seconds, page_offset, status, "
+                + "started_at, updated_at) VALUES (?, ?, ?, ?, 0, 'RUNNING', ?, ?)", Timestamp.from(since),
+                Timestamp.from(until), Timestamp.from(since), window.toSeconds(), now, now);
         return running().orElseThrow();
     }
 
     /** Moves the cursor and adds a page's counts; called inside the page's transaction. */
-    void advance(long id, Instant windowStart, int offset, boolean finished, long seen, long skipped, long rejected,
-                 long queued, long activeMillis) {
+    void advance(long id, Instant windowStart, Duration window, int offset, boolean finished, long seen, long skipped,
+                 long rejected, long queued, long activeMillis) {
         Timestamp now = Timestamp.from(clock.instant());
-        jdbc.update("UPDATE backfill_run SET window_start = ?, page_offset = ?, status = ?, orders_seen = orders_seen + ?, "
+        jdbc.update("UPDATE backfill_run SET window_start = ?, window_seconds = ?, page_offset = ?, status = ?, "
+                        + "orders_seen = orders_seen + ?, "
                         + "orders_skipped = orders_skipped + ?, orders_rejected = orders_rejected + ?, "
                         + "events_queued = events_queued + ?, active_millis = active_millis + ?, updated_at = ?, "
                         + "finished_at = ? WHERE id = ?",
-                Timestamp.from(windowStart), offset, finished ? DONE : RUNNING, seen, skipped, rejected, queued,
+                Timestamp.from(windowStart), window.toSeconds(), offset, finished ? DONE : RUNNING, seen, skipped,
+                rejected, queued,
                 activeMillis, now, finished ? now : null, id);
     }
 
     private static Run row(ResultSet rs, int i) throws SQLException {
         return new Run(rs.getLong("id"), instant(rs, "since"), instant(rs, "until"), instant(rs, "window_start"),
-                rs.getInt("page_offset"), rs.getString("status"), rs.getLong("orders_seen"),
+                Duration.ofSeconds(rs.getLong("window_seconds")), rs.getInt("page_offset"), rs.getString("status"), rs.getLong("orders_seen"),
                 rs.getLong("orders_skipped"), rs.getLong("orders_rejected"), rs.getLong("events_queued"),
                 rs.getLong("active_millis"), instant(rs, "started_at"), instant(rs, "updated_at"),
                 instant(rs, "finished_at"));

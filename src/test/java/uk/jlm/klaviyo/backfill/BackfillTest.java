@@ -132,7 +132,7 @@ class BackfillTest extends FlowTestSupport {
         Map<String, Object> report = report();
         long windows = JLM.findAll(getRequestedFor(urlPathEqualTo("/api/orders"))
                 .withQueryParam("start_date", matching(".+")).withQueryParam("offset", equalTo("0"))).size();
-        assertThat(windows).isGreaterThanOrEqualTo(3);
+        assertThat(windows).isGreaterThanOrEqualTo(2);
         assertThat(((Number) report.get("ordersSeen")).longValue()).isEqualTo(2 * windows);
         assertThat(((Number) report.get("ordersSkipped")).longValue()).isEqualTo(2 * (windows - 1));
         assertThat(((Number) report.get("eventsSentTotal")).longValue()).isEqualTo(events.size());
@@ -166,8 +166,9 @@ class BackfillTest extends FlowTestSupport {
         Instant since = Instant.now().minus(Duration.ofDays(5)).truncatedTo(ChronoUnit.SECONDS);
         Instant cursor = since.plus(Duration.ofDays(3));
         // As a killed process left it: RUNNING, three windows read, its lease expired.
-        jdbc.update("INSERT INTO backfill_run (since, until, window_start, page_offset, status, orders_seen, "
-                        + "started_at, updated_at) VALUES (?, ?, ?, 0, 'RUNNING', 42, ?, ?)", Timestamp.from(since),
+        jdbc.update("INSERT INTO backfill_run (since, until, window_start, window_seconds, page_offset, status, "
+                        + "orders_seen, started_at, updated_at) VALUES (?, ?, ?, 86400, 0, 'RUNNING', 42, ?, ?)",
+                Timestamp.from(since),
                 Timestamp.from(Instant.now()), Timestamp.from(cursor), Timestamp.from(since), Timestamp.from(since));
 
         // Starting again resumes that run instead of beginning a new one.
