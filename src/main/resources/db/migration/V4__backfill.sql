@@ -17,3 +17,11 @@ CREATE TABLE backfill_run (
     updated_at      TIMESTAMP WITH TIME ZONE NOT NULL,
     finished_at     TIMESTAMP WITH TIME ZONE
 );
+
+-- Events Klaviyo accepted per run and metric, counted as jobs are accepted (the report never scans the outbox).
+CREATE TABLE backfill_metric (
+    run_id          BIGINT        NOT NULL,
+    metric          VARCHAR(128)  NOT NULL,
+    sent            BIGINT        NOT NULL,
+    PRIMARY KEY (run_id, metric)
+);

@@ -11,7 +11,6 @@ import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import uk.jlm.klaviyo.jlm.FeedPolls;
@@ -49,7 +48,6 @@ public class Backfill {
     private final OrderPageReader reader;
     private final OrderChangeDetector detector;
     private final DeadLetters deadLetters;
-    private final JdbcTemplate jdbc;
     private final Clock clock;
     private final Duration window;
     private final Duration lease;
@@ -59,7 +57,7 @@ public class Backfill {
     private volatile Instant lastProgressLog = Instant.EPOCH;
 
     Backfill(BackfillRuns runs, FeedState leases, JlmRequests requests, OrderPageReader reader,
-             OrderChangeDetector detector, DeadLetters deadLetters, JdbcTemplate jdbc, Clock clock,
+             OrderChangeDetector detector, DeadLetters deadLetters, Clock clock,
              @Value("${backfill.window}") Duration window, @Value("${backfill.lease}") Duration lease,
              @Value("${backfill.slice}") Duration slice, @Value("${jlm.orders.page-size}") int pageSize,
              @Value("${klaviyo.rate-limit.bulk.per-minute}") int bulkPerMinute) {
@@ -69,7 +67,6 @@ public class Backfill {
         this.reader = reader;
         this.detector = detector;
         this.deadLetters = deadLetters;
-        this.jdbc = jdbc;
         this.clock = clock;
         this.window = window;
         this.lease = lease;
@@ -189,22 +186,17 @@ public class Backfill {
             return report;
         }
         BackfillRuns.Run run = latest.get();
-        Map<String, Long> sent = new LinkedHashMap<>();
-        Map<String, Long> byStatus = new LinkedHashMap<>();
-        jdbc.queryForList("SELECT metric, status, COUNT(*) AS n FROM outbox WHERE flow = ? GROUP BY metric, status "
-                + "ORDER BY metric", LANE).forEach(row -> {
-            long n = ((Number) row.get("n")).longValue();
-            byStatus.merge((String) row.get("status"), n, Long::sum);
-            if ("DONE".equals(row.get("status"))) {
-                sent.merge((String) row.get("metric"), n, Long::sum);
-            }
-        });
-        long pending = byStatus.getOrDefault("PENDING", 0L) + byStatus.getOrDefault("CLAIMED", 0L);
+        Map<String, Long> sent = runs.sent(run.id());
+        long sentTotal = sent.values().stream().mapToLong(Long::longValue).sum();
+        long dead = deadLetters.count(LANE);
+        long pending = Math.max(0, run.eventsQueued() - sentTotal - dead);
         double fraction = run.running() ? fraction(run) : 1.0;
         double seconds = run.activeMillis() / 1000.0;
         double ordersPerSecond = seconds > 0 ? run.ordersSeen() / seconds : 0;
         double readEta = fraction > 0 && run.running() ? seconds * (1 - fraction) / fraction : 0;
-        double deliveryEta = pending * 60.0 / (bulkPerMinute * 1000.0);
+        // Events still to send: those pending plus, while reading, those the unread part will add at the same density.
+        double expectedEvents = run.running() && fraction > 0 ? run.eventsQueued() / fraction : run.eventsQueued();
+        double deliveryEta = Math.max(pending, expectedEvents - sentTotal) * 60.0 / (bulkPerMinute * 1000.0);
         report.put("id", run.id());
         report.put("status", run.running() ? "RUNNING" : pending > 0 ? "DELIVERING" : "DONE");
         report.put("since", run.since().toString());
@@ -217,10 +209,9 @@ public class Backfill {
         report.put("ordersRejected", run.ordersRejected());
         report.put("eventsQueued", run.eventsQueued());
         report.put("eventsSent", sent);
-        report.put("eventsSentTotal", sent.values().stream().mapToLong(Long::longValue).sum());
+        report.put("eventsSentTotal", sentTotal);
         report.put("eventsPending", pending);
-        report.put("eventsDeadLettered", byStatus.getOrDefault("DEAD", 0L));
-        report.put("deadLetters", deadLetters.count(LANE));
+        report.put("deadLetters", dead);
         report.put("ordersPerSecond", Math.round(ordersPerSecond * 10) / 10.0);
         report.put("etaSeconds", Math.round(Math.max(readEta, deliveryEta)));
         return report;

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import uk.jlm.klaviyo.klaviyo.BulkJobDelivery;
 import uk.jlm.klaviyo.klaviyo.EndpointClass;
@@ -36,11 +37,15 @@ class BackfillDelivery extends BulkJobDelivery {
     static final int JOBS_PER_LOOK = 3;
 
     private final ObjectMapper json;
+    private final BackfillRuns runs;
+    private final TransactionTemplate tx;
 
     BackfillDelivery(Outbox outbox, KlaviyoDelivery delivery, ProducerTemplate producer, FlowMetrics metrics,
-                     Clock clock, ObjectMapper json) {
+                     Clock clock, ObjectMapper json, BackfillRuns runs, TransactionTemplate tx) {
         super(Backfill.LANE, EndpointClass.BULK, outbox, delivery, producer, metrics, clock);
         this.json = json;
+        this.runs = runs;
+        this.tx = tx;
     }
 
     @Override
@@ -48,6 +53,16 @@ class BackfillDelivery extends BulkJobDelivery {
         List<Batch> batches = new ArrayList<>();
         chunk(outbox.claim(Backfill.LANE, EVENTS_PER_JOB * JOBS_PER_LOOK), PATH, EVENTS_PER_JOB, batches);
         return batches;
+    }
+
+    /** Klaviyo accepted the job: its rows are done and counted for the run's report, in one transaction. */
+    @Override
+    protected void accepted(Batch batch, String response) {
+        tx.executeWithoutResult(status -> {
+            super.accepted(batch, response);
+            runs.sent(batch.rows().stream().collect(java.util.stream.Collectors.groupingBy(
+                    ClaimedDelivery::metric, java.util.TreeMap::new, java.util.stream.Collectors.counting())));
+        });
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -71,6 +72,26 @@ public class BackfillRuns {
                 Timestamp.from(windowStart), window.toSeconds(), offset, finished ? DONE : RUNNING, seen, skipped,
                 rejected, queued,
                 activeMillis, now, finished ? now : null, id);
+    }
+
+    /** Counts events Klaviyo accepted for the latest run, by metric; call in the transaction that marks them done. */
+    void sent(Map<String, Long> byMetric) {
+        latest().ifPresent(run -> byMetric.forEach((metric, n) -> {
+            if (jdbc.update("UPDATE backfill_metric SET sent = sent + ? WHERE run_id = ? AND metric = ?",
+                    n, run.id(), metric) == 0) {
+                jdbc.update("INSERT INTO backfill_metric (run_id, metric, sent) VALUES (?, ?, ?)", run.id(), metric, n);
+            }
+        }));
+    }
+
+    /** Events Klaviyo accepted for a run, by metric. */
+    public Map<String, Long> sent(long runId) {
+        Map<String, Long> sent = new java.util.TreeMap<>();
+        jdbc.query("SELECT metric, sent FROM backfill_metric WHERE run_id = ?",
+                rs -> {
+                    sent.put(rs.getString("metric"), rs.getLong("sent"));
+                }, runId);
+        return sent;
     }
 
     private static Run row(ResultSet rs, int i) throws SQLException {
