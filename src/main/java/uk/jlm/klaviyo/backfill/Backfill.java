@@ -54,13 +54,15 @@ public class Backfill {
     private final Duration slice;
     private final int pageSize;
     private final int bulkPerMinute;
+    private final long maxPending;
     private volatile Instant lastProgressLog = Instant.EPOCH;
 
     Backfill(BackfillRuns runs, FeedState leases, JlmRequests requests, OrderPageReader reader,
              OrderChangeDetector detector, DeadLetters deadLetters, Clock clock,
              @Value("${backfill.window}") Duration window, @Value("${backfill.lease}") Duration lease,
              @Value("${backfill.slice}") Duration slice, @Value("${jlm.orders.page-size}") int pageSize,
-             @Value("${klaviyo.rate-limit.bulk.per-minute}") int bulkPerMinute) {
+             @Value("${klaviyo.rate-limit.bulk.per-minute}") int bulkPerMinute,
+             @Value("${backfill.max-pending}") long maxPending) {
         this.runs = runs;
         this.leases = leases;
         this.requests = requests;
@@ -73,6 +75,7 @@ public class Backfill {
         this.slice = slice;
         this.pageSize = pageSize;
         this.bulkPerMinute = bulkPerMinute;
+        this.maxPending = maxPending;
     }
 
     /** Starts a run over orders created since {@code since}, or resumes the one still running (after a crash). */
@@ -91,10 +94,14 @@ public class Backfill {
         });
     }
 
-    /** A run is in progress and this instance holds its lease. */
+    /**
+     * A run is in progress, its lane is not too far ahead of delivery, and this instance holds its lease. Reading
+     * pauses while more than {@code backfill.max-pending} events wait: Klaviyo's bulk limit sets the pace, and reading
+     * further ahead would only fill the database and take the CPU from delivery.
+     */
     public boolean due(Exchange exchange) {
         var run = runs.running();
-        if (run.isEmpty() || !leases.acquire(LANE, lease)) {
+        if (run.isEmpty() || behind(run.get()) || !leases.acquire(LANE, lease)) {
             return false;
         }
         exchange.setProperty(FeedPolls.POLL_STARTED, clock.instant());
@@ -138,7 +145,8 @@ public class Backfill {
                 finished, result.seen() + page.rejected().size(), result.skipped(),
                 result.rejected() + page.rejected().size(), result.queued(), activeMillis));
         leases.extend(LANE, lease);
-        exchange.setProperty(MORE, !finished && clock.instant().isBefore(exchange.getProperty("sliceEnd", Instant.class)));
+        exchange.setProperty(MORE, !finished && clock.instant().isBefore(exchange.getProperty("sliceEnd", Instant.class))
+                && !behind(runs.find(run.id()).orElseThrow()));
         if (finished) {
             log.info("backfill: run {} has read every order; {}", run.id(), progressLine(report()));
         } else if (Duration.between(lastProgressLog, clock.instant()).toSeconds() >= 10) {
@@ -150,6 +158,12 @@ public class Backfill {
     /** Hands the lease back at once, so the next slice (here or on another instance) starts on the next tick. */
     public void release(Exchange exchange) {
         leases.release(LANE, clock.instant(), Duration.ZERO);
+    }
+
+    /** Events queued but not yet accepted by Klaviyo (nor dead-lettered) exceed the read-ahead. */
+    private boolean behind(BackfillRuns.Run run) {
+        long sent = runs.sent(run.id()).values().stream().mapToLong(Long::longValue).sum();
+        return run.eventsQueued() - sent - deadLetters.count(LANE) > maxPending;
     }
 
     private BackfillRuns.Run current(Exchange exchange) {

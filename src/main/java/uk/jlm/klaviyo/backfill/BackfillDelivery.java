@@ -34,7 +34,7 @@ class BackfillDelivery extends BulkJobDelivery {
     static final String PATH = "/api/event-bulk-create-jobs";
     static final int EVENTS_PER_JOB = 1000;
     /** Jobs claimed per look at the lane; the bulk throttles (10/s, 150/min) set the pace. */
-    static final int JOBS_PER_LOOK = 3;
+    static final int JOBS_PER_LOOK = 4;
 
     private final ObjectMapper json;
     private final BackfillRuns runs;

@@ -70,6 +70,15 @@ public class FeedState {
                 + "(SELECT 1 FROM feed_state WHERE feed = ?)", feed, feed);
     }
 
+    /** Ends leases a previous life of this process still held (all when {@code owner} is null), so its polls resume now. */
+    public int releaseLeasesLeftBy(String owner) {
+        Timestamp now = ts(clock.instant());
+        return owner == null
+                ? jdbc.update("UPDATE feed_state SET lease_until = ? WHERE lease_until > ?", now, now)
+                : jdbc.update("UPDATE feed_state SET lease_until = ? WHERE lease_until > ? AND lease_owner = ?",
+                now, now, owner);
+    }
+
     public Optional<Instant> watermark(String feed) {
         List<Timestamp> rows = jdbc.queryForList("SELECT watermark FROM feed_state WHERE feed = ?", Timestamp.class, feed);
         return rows.stream().filter(java.util.Objects::nonNull).map(Timestamp::toInstant).findFirst();

@@ -60,8 +60,11 @@ public class OpsStatus {
                 .forEach(row -> feeds.put((String) row.get("feed"), row));
         Map<String, Map<String, Long>> outbox = new LinkedHashMap<>();
         Map<String, Instant> oldest = new LinkedHashMap<>();
+        // Only the flows' own lanes, through index ix_outbox_claim: a backfill's lane can hold millions of rows.
+        String lanes = "flow IN (" + String.join(",", java.util.Collections.nCopies(Flows.ALL.size(), "?")) + ")";
         for (Map<String, Object> row : jdbc.queryForList("SELECT flow, status, COUNT(*) AS n, MIN(occurred_at) AS oldest "
-                + "FROM outbox WHERE status <> 'DONE' GROUP BY flow, status")) {
+                + "FROM outbox WHERE " + lanes + " AND status IN ('PENDING', 'CLAIMED', 'DEAD') GROUP BY flow, status",
+                Flows.ALL.toArray())) {
             String flow = (String) row.get("flow");
             outbox.computeIfAbsent(flow, f -> new LinkedHashMap<>()).put((String) row.get("status"), number(row.get("n")));
             if ("PENDING".equals(row.get("status")) && row.get("oldest") != null) {
@@ -69,7 +72,8 @@ public class OpsStatus {
             }
         }
         Map<String, Long> done = new LinkedHashMap<>();
-        jdbc.queryForList("SELECT flow, COUNT(*) AS n FROM outbox WHERE status = 'DONE' GROUP BY flow")
+        jdbc.queryForList("SELECT flow, COUNT(*) AS n FROM outbox WHERE " + lanes + " AND status = 'DONE' GROUP BY flow",
+                        Flows.ALL.toArray())
                 .forEach(row -> done.put((String) row.get("flow"), number(row.get("n"))));
         Map<String, Long> deadLetters = new LinkedHashMap<>();
         jdbc.queryForList("SELECT flow, COUNT(*) AS n FROM dead_letter WHERE replayed_at IS NULL GROUP BY flow")

@@ -185,6 +185,15 @@ public class Outbox {
                 + "claimed_until = NULL WHERE id = ?", Timestamp.from(clock.instant()), id);
     }
 
+    /** Hands back claims left by a previous life of this process (see {@code ClaimRelease}); all when {@code owner} is null. */
+    public int releaseClaimsLeftBy(String owner) {
+        return owner == null
+                ? jdbc.update("UPDATE outbox SET status = 'PENDING', claimed_by = NULL, claimed_until = NULL "
+                        + "WHERE status = 'CLAIMED'")
+                : jdbc.update("UPDATE outbox SET status = 'PENDING', claimed_by = NULL, claimed_until = NULL "
+                        + "WHERE status = 'CLAIMED' AND claimed_by = ?", owner);
+    }
+
     /** Hands this instance's claims back on shutdown so another instance (or the next start) delivers them. */
     public int releaseClaims() {
         return jdbc.update("UPDATE outbox SET status = 'PENDING', claimed_by = NULL, claimed_until = NULL "

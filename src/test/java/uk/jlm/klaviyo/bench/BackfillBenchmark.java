@@ -1,7 +1,6 @@
 package uk.jlm.klaviyo.bench;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -101,7 +100,7 @@ public final class BackfillBenchmark {
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"), "uk.jlm.klaviyo.JlmKlaviyoApplication")
                 .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
         Map<String, String> env = builder.environment();
-        env.put("SPRING_DATASOURCE_URL", "jdbc:h2:file:" + dir.resolve("db"));
+        env.put("SPRING_DATASOURCE_URL", "jdbc:h2:file:" + dir.resolve("db") + System.getProperty("bench.datasource-options", ""));
         env.put("SERVER_PORT", Integer.toString(port));
         env.put("JLM_BASE_URL", fakes.baseUrl());
         env.put("JLM_API_KEY", "bench-jlm");
@@ -170,12 +169,10 @@ public final class BackfillBenchmark {
         final Instant since = Instant.parse("2026-01-01T00:00:00Z");
         private final Duration step;
         private final ObjectNode template = OrderFixtures.placed("TEMPLATE-A").json();
-        private final Map<Long, AtomicLong> perSecond = new ConcurrentHashMap<>();
-        private final Map<Long, AtomicLong> perMinute = new ConcurrentHashMap<>();
+        private final FixedWindows limit = new FixedWindows(BURST, STEADY);
         private final Set<String> distinct = ConcurrentHashMap.newKeySet();
         final AtomicLong events = new AtomicLong();
         private final AtomicLong jobs = new AtomicLong();
-        private final AtomicLong overLimit = new AtomicLong();
 
         Fakes(int orders) throws IOException {
             this.orders = orders;
@@ -231,12 +228,7 @@ public final class BackfillBenchmark {
 
         private void bulk(HttpExchange exchange) throws IOException {
             byte[] body = exchange.getRequestBody().readAllBytes();
-            long now = System.currentTimeMillis();
-            long second = perSecond.computeIfAbsent(now / 1000, k -> new AtomicLong()).incrementAndGet();
-            long minute = perMinute.computeIfAbsent(now / 60_000, k -> new AtomicLong()).incrementAndGet();
-            if (second > BURST || minute > STEADY) {
-                overLimit.incrementAndGet();
-                exchange.getResponseHeaders().add("Retry-After", "1");
+            if (!limit.admit()) {
                 send(exchange, 429, "");
                 return;
             }
@@ -252,20 +244,12 @@ public final class BackfillBenchmark {
         }
 
         private static void send(HttpExchange exchange, int status, String body) throws IOException {
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
+            FixedWindows.send(exchange, status, body);
         }
 
         void report() {
-            System.out.printf("Klaviyo fake: %,d bulk jobs, %,d events (%,d distinct, %,d sent twice), %,d requests over "
-                            + "the limit (429); busiest second %d jobs (limit %d), busiest minute %d (limit %d)%n",
-                    jobs.get(), events.get(), distinct.size(), events.get() - distinct.size(), overLimit.get(),
-                    perSecond.values().stream().mapToLong(AtomicLong::get).max().orElse(0), BURST,
-                    perMinute.values().stream().mapToLong(AtomicLong::get).max().orElse(0), STEADY);
+            System.out.printf("Klaviyo fake: %,d bulk jobs, %,d events (%,d distinct, %,d sent twice); jobs: %s%n",
+                    jobs.get(), events.get(), distinct.size(), events.get() - distinct.size(), limit.summary());
         }
 
         String baseUrl() {

@@ -2,14 +2,12 @@ package uk.jlm.klaviyo.bench;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -86,9 +84,7 @@ public final class CatalogueBenchmark {
         final AtomicLong firstFileByte = new AtomicLong();
         final AtomicLong variantPages = new AtomicLong();
         final AtomicLong jobs = new AtomicLong();
-        private final AtomicLong overLimit = new AtomicLong();
-        private final Map<Long, AtomicLong> perSecond = new ConcurrentHashMap<>();
-        private final Map<Long, AtomicLong> perMinute = new ConcurrentHashMap<>();
+        private final FixedWindows limit = new FixedWindows(BURST, STEADY);
 
         Fakes(int offers) throws IOException {
             this.offers = offers;
@@ -165,12 +161,7 @@ public final class CatalogueBenchmark {
                         + "{\"status\":\"complete\",\"created_at\":\"2026-12-04T10:00:00Z\",\"total_count\":100,\"errors\":[]}}}");
                 return;
             }
-            long now = System.currentTimeMillis();
-            long second = perSecond.computeIfAbsent(now / 1000, k -> new AtomicLong()).incrementAndGet();
-            long minute = perMinute.computeIfAbsent(now / 60_000, k -> new AtomicLong()).incrementAndGet();
-            if (second > BURST || minute > STEADY) {
-                overLimit.incrementAndGet();
-                exchange.getResponseHeaders().add("Retry-After", "1");
+            if (!limit.admit()) {
                 send(exchange, 429, "");
                 return;
             }
@@ -179,19 +170,11 @@ public final class CatalogueBenchmark {
         }
 
         private static void send(HttpExchange exchange, int status, String body) throws IOException {
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
+            FixedWindows.send(exchange, status, body);
         }
 
         void report() {
-            System.out.printf("catalogue jobs: %,d accepted, %,d over the limit (429); busiest second %d (limit %d), "
-                            + "busiest minute %d (limit %d)%n", jobs.get(), overLimit.get(),
-                    perSecond.values().stream().mapToLong(AtomicLong::get).max().orElse(0), BURST,
-                    perMinute.values().stream().mapToLong(AtomicLong::get).max().orElse(0), STEADY);
+            System.out.printf("catalogue jobs: %,d accepted; %s%n", jobs.get(), limit.summary());
         }
 
         String baseUrl() {

@@ -84,10 +84,8 @@ public final class PipelineBenchmark {
     /** Klaviyo's limits in fixed windows, as Klaviyo counts them; 429 past them. */
     static final class LimitedKlaviyo {
         private final HttpServer server;
-        private final Map<Long, AtomicLong> perSecond = new ConcurrentHashMap<>();
-        private final Map<Long, AtomicLong> perMinute = new ConcurrentHashMap<>();
+        private final FixedWindows limit = new FixedWindows(BURST, STEADY);
         private final AtomicLong accepted = new AtomicLong();
-        private final AtomicLong overLimit = new AtomicLong();
 
         LimitedKlaviyo() throws IOException {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
@@ -98,18 +96,12 @@ public final class PipelineBenchmark {
 
         private void handle(HttpExchange exchange) throws IOException {
             exchange.getRequestBody().readAllBytes();
-            long now = System.currentTimeMillis();
-            long second = perSecond.computeIfAbsent(now / 1000, k -> new AtomicLong()).incrementAndGet();
-            long minute = perMinute.computeIfAbsent(now / 60_000, k -> new AtomicLong()).incrementAndGet();
-            if (second > BURST || minute > STEADY) {
-                overLimit.incrementAndGet();
-                exchange.getResponseHeaders().add("Retry-After", "1");
-                exchange.sendResponseHeaders(429, -1);
-            } else {
+            if (limit.admit()) {
                 accepted.incrementAndGet();
-                exchange.sendResponseHeaders(202, -1);
+                FixedWindows.send(exchange, 202, "");
+            } else {
+                FixedWindows.send(exchange, 429, "");
             }
-            exchange.close();
         }
 
         String baseUrl() {
@@ -117,17 +109,10 @@ public final class PipelineBenchmark {
         }
 
         void report() {
-            // Whole minutes only: the first and the last window were partly idle.
-            long[] fullMinuteCounts = perMinute.entrySet().stream().sorted(Map.Entry.comparingByKey()).skip(1)
-                    .limit(Math.max(0, perMinute.size() - 2)).mapToLong(e -> e.getValue().get()).toArray();
-            long fullMinutes = fullMinuteCounts.length;
-            double steadyRate = java.util.Arrays.stream(fullMinuteCounts).average().orElse(Double.NaN) / 60.0;
-            System.out.printf("Klaviyo fake: %,d accepted, %,d over the limit (429)%n", accepted.get(), overLimit.get());
-            System.out.printf("busiest second: %d requests (limit %d); busiest minute: %d (limit %d)%n",
-                    perSecond.values().stream().mapToLong(AtomicLong::get).max().orElse(0), BURST,
-                    perMinute.values().stream().mapToLong(AtomicLong::get).max().orElse(0), STEADY);
+            double steadyRate = limit.steadyPerMinute() / 60.0;
+            System.out.printf("Klaviyo fake: %,d accepted; %s%n", accepted.get(), limit.summary());
             System.out.printf("steady delivery over %d full minute(s): %.1f events/s = %.1f %% of the configured %.1f/s%n",
-                    fullMinutes, steadyRate, 100 * steadyRate / (STEADY / 60.0), STEADY / 60.0);
+                    limit.fullMinutes(), steadyRate, 100 * steadyRate / (STEADY / 60.0), STEADY / 60.0);
         }
 
         void stop() {
