@@ -75,12 +75,18 @@ public class FeedPolls {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String reason = describe(cause);
         log.warn("{} poll failed, watermark kept: {}", feed, reason);
-        state.recordFailure(feed, reason);
-        if (cause instanceof MalformedJlmResponseException) {
-            deadLetters.inputRejected(feed, feed + "-page:" + exchange.getProperty(WINDOW_START) + ":"
-                    + exchange.getProperty("offset", "", String.class), reason, exchange.getMessage().getBody(String.class));
+        try {
+            state.recordFailure(feed, reason);
+            if (cause instanceof MalformedJlmResponseException) {
+                deadLetters.inputRejected(feed, feed + "-page:" + exchange.getProperty(WINDOW_START) + ":"
+                        + exchange.getProperty("offset", "", String.class), reason, exchange.getMessage().getBody(String.class));
+            }
+            release(exchange, feed);
+        } catch (org.springframework.dao.DataAccessException e) {
+            // The database itself is down: nothing to record now. This instance takes its lease back on its next tick
+            // once the database is there again (FeedState.acquire), so the feed does not wait out a stuck-poll lease.
+            log.warn("{} poll failure not recorded, database unavailable: {}", feed, e.getClass().getSimpleName());
         }
-        release(exchange, feed);
     }
 
     private void release(Exchange exchange, String feed) {

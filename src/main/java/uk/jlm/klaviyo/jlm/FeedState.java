@@ -43,14 +43,16 @@ public class FeedState {
     public boolean acquire(String feed, Duration lease) {
         Instant now = clock.instant();
         ensure(feed);
+        // A lease still held by this very instance is one whose poll ended without handing it back (the database was
+        // down when the poll failed): each feed's polls run one after another, so it is safe to take back.
         return jdbc.update("UPDATE feed_state SET lease_owner = ?, lease_until = ? WHERE feed = ? "
-                        + "AND (lease_until IS NULL OR lease_until <= ?)",
-                instance, ts(now.plus(lease)), feed, ts(now)) == 1;
+                        + "AND (lease_until IS NULL OR lease_until <= ? OR lease_owner = ?)",
+                instance, ts(now.plus(lease)), feed, ts(now), instance) == 1;
     }
 
-    /** Ends this instance's poll; the next one is due {@code interval} after this one started. */
+    /** Ends this instance's poll; the next one is due {@code interval} after this one started, on any instance. */
     public void release(String feed, Instant pollStarted, Duration interval) {
-        jdbc.update("UPDATE feed_state SET lease_until = ? WHERE feed = ? AND lease_owner = ?",
+        jdbc.update("UPDATE feed_state SET lease_until = ?, lease_owner = NULL WHERE feed = ? AND lease_owner = ?",
                 ts(pollStarted.plus(interval)), feed, instance);
     }
 

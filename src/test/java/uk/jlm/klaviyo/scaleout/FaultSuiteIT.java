@@ -124,8 +124,13 @@ class FaultSuiteIT {
             a.destroyForcibly().waitFor();
             long claimedByDead = count(url, "SELECT COUNT(*) FROM outbox WHERE status = 'CLAIMED' AND claimed_by = 'instance-a'");
 
-            await().atMost(Duration.ofMinutes(4)).until(() -> safeCount(url,
-                    "SELECT COUNT(*) FROM outbox WHERE status = 'DONE'") == EVENTS);
+            try {
+                await().atMost(Duration.ofMinutes(4)).until(() -> safeCount(url,
+                        "SELECT COUNT(*) FROM outbox WHERE status = 'DONE'") == EVENTS);
+            } catch (org.awaitility.core.ConditionTimeoutException stalled) {
+                diagnose(url, b);
+                throw stalled;
+            }
             assertThat(b.isAlive()).isTrue();
             double seconds = (System.nanoTime() - jlmBack) / 1e9;
 
@@ -185,6 +190,32 @@ class FaultSuiteIT {
         Process process = builder.start();
         processes.add(process);
         return process;
+    }
+
+    /** A stalled run leaves the survivor's threads and the outbox and feed state beside the instance logs. */
+    private static void diagnose(String url, Process survivor) throws Exception {
+        Path jstack = Path.of(System.getProperty("java.home"), "bin", "jstack");
+        if (survivor.isAlive() && Files.exists(jstack)) {
+            new ProcessBuilder(jstack.toString(), Long.toString(survivor.pid()))
+                    .redirectOutput(logs().resolve("instance-b.jstack").toFile()).start().waitFor();
+        }
+        StringBuilder state = new StringBuilder();
+        try (Connection c = DriverManager.getConnection(url, "postgres", "");
+             java.sql.Statement statement = c.createStatement()) {
+            for (String sql : List.of("SELECT flow, status, claimed_by, COUNT(*) FROM outbox GROUP BY flow, status, claimed_by",
+                    "SELECT feed, watermark, lease_owner, lease_until, consecutive_failures, last_failure_reason FROM feed_state",
+                    "SELECT COUNT(*) FROM order_snapshot")) {
+                state.append(sql).append('\n');
+                try (ResultSet rs = statement.executeQuery(sql)) {
+                    while (rs.next()) {
+                        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                            state.append(rs.getString(i)).append(i < rs.getMetaData().getColumnCount() ? " | " : "\n");
+                        }
+                    }
+                }
+            }
+        }
+        Files.writeString(logs().resolve("state.txt"), state.toString());
     }
 
     /** Instance logs stay in target/fault-suite/ for a failed run to be read. */
