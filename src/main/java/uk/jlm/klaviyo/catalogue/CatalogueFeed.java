@@ -210,6 +210,7 @@ public class CatalogueFeed {
                 if (chunk.size() == CHUNK) {
                     queued += ledger.apply(chunk);
                     chunk.clear();
+                    state.extend(FEED);
                 }
             }
             queued += ledger.apply(chunk);

@@ -55,6 +55,7 @@ class ConsentFeed {
     }
 
     public void prepareRequest(Exchange exchange) {
+        polls.heartbeat(exchange);
         Map<String, String> query = new LinkedHashMap<>();
         query.put("updated_since", exchange.getProperty(FeedPolls.WINDOW_START, Instant.class).toString());
         String token = exchange.getProperty(PAGE_TOKEN, String.class);

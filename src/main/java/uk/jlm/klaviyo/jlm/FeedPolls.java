@@ -54,6 +54,11 @@ public class FeedPolls {
         return true;
     }
 
+    /** The poll is alive (about to request another page): its lease is renewed. */
+    public void heartbeat(Exchange exchange) {
+        state.extend(exchange.getProperty(FEED, String.class));
+    }
+
     /** The window to read: from watermark − overlap (or now − initial lookback on first start) to a fixed end. */
     public void openWindow(Exchange exchange, java.time.Duration overlap, java.time.Duration endLag) {
         String feed = exchange.getProperty(FEED, String.class);

@@ -21,8 +21,11 @@ import uk.jlm.klaviyo.ops.InstanceId;
 @Repository
 public class FeedState {
 
-    /** A poll that has not finished after this long is presumed dead and its lease can be taken over. */
-    private static final Duration STUCK_POLL = Duration.ofMinutes(10);
+    /**
+     * A poll holds its feed this long past its last sign of life (each page request renews it): an instance killed
+     * mid-poll hands the feed to another instance within this time.
+     */
+    private static final Duration POLL_LEASE = Duration.ofSeconds(60);
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
@@ -36,7 +39,7 @@ public class FeedState {
 
     /** Takes the feed's lease if it is due; true means this instance polls now. */
     public boolean acquire(String feed) {
-        return acquire(feed, STUCK_POLL);
+        return acquire(feed, POLL_LEASE);
     }
 
     /** As {@link #acquire(String)}, with a lease another instance may take over once {@code lease} has passed. */
@@ -56,9 +59,9 @@ public class FeedState {
                 ts(pollStarted.plus(interval)), feed, instance);
     }
 
-    /** Keeps this instance's lease while a long poll (an offer export being generated) is still working. */
+    /** Keeps this instance's lease while its poll is still working (called before each page or status request). */
     public void extend(String feed) {
-        extend(feed, STUCK_POLL);
+        extend(feed, POLL_LEASE);
     }
 
     public void extend(String feed, Duration lease) {

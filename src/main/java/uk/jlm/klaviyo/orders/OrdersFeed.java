@@ -48,6 +48,7 @@ class OrdersFeed {
     }
 
     public void prepareRequest(Exchange exchange) {
+        polls.heartbeat(exchange);
         Map<String, String> query = new LinkedHashMap<>();
         query.put("start_update_date", exchange.getProperty(FeedPolls.WINDOW_START, Instant.class).toString());
         query.put("end_update_date", exchange.getProperty(FeedPolls.WINDOW_END, Instant.class).toString());

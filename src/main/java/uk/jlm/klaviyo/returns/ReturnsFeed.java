@@ -54,6 +54,7 @@ class ReturnsFeed {
     }
 
     public void prepareRequest(Exchange exchange) {
+        polls.heartbeat(exchange);
         Map<String, String> query = new LinkedHashMap<>();
         String token = exchange.getProperty(PAGE_TOKEN, String.class);
         if (token != null) {
