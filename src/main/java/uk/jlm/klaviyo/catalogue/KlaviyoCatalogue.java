@@ -6,6 +6,9 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,17 +17,21 @@ import org.apache.camel.Exchange;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import uk.jlm.klaviyo.config.CatalogueProperties;
+import uk.jlm.klaviyo.jlm.FeedState;
 import uk.jlm.klaviyo.klaviyo.KlaviyoRequests;
 
 /**
  * The seller's Klaviyo catalogue variants (table {@code klaviyo_variant}), read again through
- * {@code GET /api/catalog-variants} (all pages, 100 a page, SKU only) at the start of every catalogue cycle by route
- * {@code catalogue-feed}. Variants no longer listed are forgotten once the last page is in.
+ * {@code GET /api/catalog-variants} (all pages, 100 a page, SKU only) by route {@code catalogue-feed} at the start of a
+ * cycle, once per {@code catalogue.klaviyo-refresh-interval}: a large catalogue is 100 variants a request. Variants no longer listed are forgotten once the last page is in.
  */
 @Component("klaviyoCatalogue")
 public class KlaviyoCatalogue {
 
     static final String PATH = "/api/catalog-variants";
+    /** feed_state row whose watermark is the last complete read of the Klaviyo catalogue. */
+    static final String REFRESH = "catalogue-klaviyo";
     static final String CURSOR = "klaviyoCursor";
     static final String MORE = "klaviyoMorePages";
     static final String GENERATION = "klaviyoGeneration";
@@ -33,11 +40,24 @@ public class KlaviyoCatalogue {
     private final JdbcTemplate jdbc;
     private final SkuMatcher matcher;
     private final ObjectMapper json;
+    private final FeedState state;
+    private final Clock clock;
+    private final Duration refreshInterval;
 
-    KlaviyoCatalogue(JdbcTemplate jdbc, SkuMatcher matcher, ObjectMapper json) {
+    KlaviyoCatalogue(JdbcTemplate jdbc, SkuMatcher matcher, ObjectMapper json, FeedState state, Clock clock,
+                     CatalogueProperties config) {
         this.jdbc = jdbc;
         this.matcher = matcher;
         this.json = json;
+        this.state = state;
+        this.clock = clock;
+        this.refreshInterval = config.klaviyoRefreshInterval();
+    }
+
+    /** The Klaviyo catalogue is read again once per {@code catalogue.klaviyo-refresh-interval} (and on first start). */
+    public boolean due(Exchange exchange) {
+        Instant now = clock.instant();
+        return state.watermark(REFRESH).map(last -> !last.plus(refreshInterval).isAfter(now)).orElse(true);
     }
 
     public void startRead(Exchange exchange) {
@@ -89,6 +109,8 @@ public class KlaviyoCatalogue {
     /** The last page is in: variants not seen in this read no longer exist in Klaviyo. */
     public void finishRead(Exchange exchange) {
         jdbc.update("DELETE FROM klaviyo_variant WHERE generation <> ?", exchange.getProperty(GENERATION, Long.class));
+        state.ensure(REFRESH);
+        state.commit(REFRESH, clock.instant());
     }
 
     /** Records variants this service created (mode own) as soon as Klaviyo reports the job complete. */

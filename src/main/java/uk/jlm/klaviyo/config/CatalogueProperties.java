@@ -15,6 +15,7 @@ public record CatalogueProperties(
         Duration statusPollInterval,
         Duration exportTimeout,
         Duration jobCheckInterval,
+        Duration klaviyoRefreshInterval,
         String itemUrl) {
 
     /** {@code update-existing}: only update variants the seller's Klaviyo catalogue already has; {@code own}: create them. */

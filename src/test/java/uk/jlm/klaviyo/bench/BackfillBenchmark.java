@@ -45,7 +45,7 @@ public final class BackfillBenchmark {
     public static void main(String[] args) throws Exception {
         int orders = Integer.getInteger("bench.orders", 200_000);
         Fakes fakes = new Fakes(orders);
-        Path dir = Files.createTempDirectory("jlm-klaviyo-backfill-bench");
+        Path dir = FixedWindows.scratch("jlm-klaviyo-backfill-bench");
         int port = 18_000 + (int) (ProcessHandle.current().pid() % 1000);
         System.out.printf("jlm-klaviyo backfill benchmark: %,d orders (%,d events), %d cores%n", orders, orders * 3,
                 Runtime.getRuntime().availableProcessors());
@@ -98,7 +98,8 @@ public final class BackfillBenchmark {
     private static Process start(Fakes fakes, Path dir, int port, String name) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"), "uk.jlm.klaviyo.JlmKlaviyoApplication")
-                .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
+                .redirectErrorStream(true).redirectOutput(Files.createDirectories(Path.of("target", "bench-logs"))
+                        .resolve("backfill-" + name + ".log").toFile());
         Map<String, String> env = builder.environment();
         env.put("SPRING_DATASOURCE_URL", "jdbc:h2:file:" + dir.resolve("db") + System.getProperty("bench.datasource-options", ""));
         env.put("SERVER_PORT", Integer.toString(port));

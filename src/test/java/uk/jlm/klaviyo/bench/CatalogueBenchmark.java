@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -34,7 +33,7 @@ public final class CatalogueBenchmark {
         Fakes fakes = new Fakes(offers);
         PipelineBenchmark.HeapSampler heap = new PipelineBenchmark.HeapSampler();
         heap.start();
-        Path dir = Files.createTempDirectory("jlm-klaviyo-catalogue-bench");
+        Path dir = FixedWindows.scratch("jlm-klaviyo-catalogue-bench");
         System.out.printf("jlm-klaviyo catalogue benchmark: %,d offers (full export), %d cores, max heap %d MB%n",
                 offers, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() / 1_048_576);
         try (AppInstance app = AppInstance.start(fakes.baseUrl(), fakes.baseUrl(),

@@ -57,6 +57,22 @@ final class FixedWindows {
                 minutes.values().stream().mapToLong(AtomicLong::get).max().orElse(0), perMinute);
     }
 
+    /**
+     * A scratch directory for a benchmark's database, deleted when the benchmark's JVM exits (a large run's H2 file
+     * is gigabytes).
+     */
+    static java.nio.file.Path scratch(String prefix) throws IOException {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory(prefix);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try (var files = java.nio.file.Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException e) {
+                System.err.println("could not delete " + dir + ": " + e.getMessage());
+            }
+        }));
+        return dir;
+    }
+
     /** Answers a fake's request; an empty body sends no body. */
     static void send(HttpExchange exchange, int status, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);

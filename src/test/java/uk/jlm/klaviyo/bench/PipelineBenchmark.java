@@ -5,7 +5,6 @@ import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
@@ -39,7 +38,7 @@ public final class PipelineBenchmark {
         SyntheticJlm jlm = new SyntheticJlm(orders);
         HeapSampler heap = new HeapSampler();
         heap.start();
-        Path dir = Files.createTempDirectory("jlm-klaviyo-bench");
+        Path dir = FixedWindows.scratch("jlm-klaviyo-bench");
         System.out.printf("jlm-klaviyo pipeline benchmark: %,d orders, %d s of delivery, %d cores, max heap %d MB%n",
                 orders, deliverySeconds, Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() / 1_048_576);

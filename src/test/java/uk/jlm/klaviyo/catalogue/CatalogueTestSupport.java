@@ -53,6 +53,7 @@ import uk.jlm.klaviyo.support.OrderFixtures;
         "delivery.poll-interval-ms=100",
         "catalogue.status-poll-interval=100ms",
         "catalogue.job-check-interval=200ms",
+        "catalogue.klaviyo-refresh-interval=1s",
         "klaviyo.retry.initial-delay-ms=50",
         "klaviyo.retry.max-redeliveries=2",
         "klaviyo.retry.retry-later=1s"
