@@ -32,7 +32,8 @@ import uk.jlm.klaviyo.support.OrderFixtures;
  * service runs as its own process (-Xmx512m, H2 file) and is SIGKILLed half-way, then started again on the same
  * database. Prints wall time against the bulk-API floor (events ÷ 150,000/min), requests over the limit, duplicates,
  * peak heap (sampled from the service's own metrics) and the time to resume after the kill.
- * Run: {@code ./mvnw -Pbench package exec:exec -DskipTests -Dbench.main=uk.jlm.klaviyo.bench.BackfillBenchmark}.
+ * Run: {@code ./mvnw -Pbench test-compile exec:exec -Dbench.main=uk.jlm.klaviyo.bench.BackfillBenchmark
+ * [-Dbench.orders=1000000] [-Dbench.postgres=true]}.
  */
 public final class BackfillBenchmark {
 
@@ -46,12 +47,18 @@ public final class BackfillBenchmark {
         int orders = Integer.getInteger("bench.orders", 200_000);
         Fakes fakes = new Fakes(orders);
         Path dir = FixedWindows.scratch("jlm-klaviyo-backfill-bench");
+        // -Dbench.postgres=true: the service on an embedded PostgreSQL (production's database) instead of an H2 file.
+        io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres = Boolean.getBoolean("bench.postgres")
+                ? io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().setDataDirectory(dir.resolve("pg"))
+                        .setCleanDataDirectory(false).start() : null;
+        String database = postgres != null ? "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres"
+                : "jdbc:h2:file:" + dir.resolve("db") + System.getProperty("bench.datasource-options", "");
         int port = 18_000 + (int) (ProcessHandle.current().pid() % 1000);
-        System.out.printf("jlm-klaviyo backfill benchmark: %,d orders (%,d events), %d cores%n", orders, orders * 3,
-                Runtime.getRuntime().availableProcessors());
+        System.out.printf("jlm-klaviyo backfill benchmark: %,d orders (%,d events), %d cores, %s%n", orders, orders * 3,
+                Runtime.getRuntime().availableProcessors(), postgres != null ? "PostgreSQL" : "H2 file");
         double floorSeconds = orders * 3 / (STEADY * 1000.0) * 60;
 
-        Process first = start(fakes, dir, port, "first");
+        Process first = start(fakes, database, port, "first");
         AtomicLong peakHeap = new AtomicLong();
         awaitUp(port, peakHeap);
         long started = System.nanoTime();
@@ -67,7 +74,7 @@ public final class BackfillBenchmark {
         System.out.printf("SIGKILL after %,d orders read and %,d events at Klaviyo, %.0f s in%n",
                 atKill.path("ordersSeen").asLong(), sentAtKill, (killed - started) / 1e9);
 
-        Process second = start(fakes, dir, port, "second");
+        Process second = start(fakes, database, port, "second");
         awaitUp(port, peakHeap);
         long up = System.nanoTime();
         while (fakes.events.get() <= sentAtKill) {
@@ -92,16 +99,23 @@ public final class BackfillBenchmark {
         fakes.report();
         System.out.printf("peak heap used by the service: %d MB (-Xmx512m)%n", peakHeap.get() / 1_048_576);
         fakes.stop();
+        if (postgres != null) {
+            postgres.close();
+        }
         System.exit(0);
     }
 
-    private static Process start(Fakes fakes, Path dir, int port, String name) throws IOException {
+    private static Process start(Fakes fakes, String database, int port, String name) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"), "uk.jlm.klaviyo.JlmKlaviyoApplication")
                 .redirectErrorStream(true).redirectOutput(Files.createDirectories(Path.of("target", "bench-logs"))
                         .resolve("backfill-" + name + ".log").toFile());
         Map<String, String> env = builder.environment();
-        env.put("SPRING_DATASOURCE_URL", "jdbc:h2:file:" + dir.resolve("db") + System.getProperty("bench.datasource-options", ""));
+        env.put("SPRING_DATASOURCE_URL", database);
+        env.put("SPRING_DATASOURCE_USERNAME", database.startsWith("jdbc:postgresql") ? "postgres" : "sa");
+        env.put("SPRING_DATASOURCE_PASSWORD", "");
+        // One instance in two lives: the second takes back at once what the killed first one held.
+        env.put("INSTANCE_ID", "bench-service");
         env.put("SERVER_PORT", Integer.toString(port));
         env.put("JLM_BASE_URL", fakes.baseUrl());
         env.put("JLM_API_KEY", "bench-jlm");
