@@ -162,8 +162,16 @@ public class Backfill {
 
     /** Events queued but not yet accepted by Klaviyo (nor dead-lettered) exceed the read-ahead. */
     private boolean behind(BackfillRuns.Run run) {
-        long sent = runs.sent(run.id()).values().stream().mapToLong(Long::longValue).sum();
-        return run.eventsQueued() - sent - deadLetters.count(LANE) > maxPending;
+        return pending(run, total(runs.sent(run.id())), deadLetters.count(LANE)) > maxPending;
+    }
+
+    /** Events queued for a run that Klaviyo has neither accepted nor had dead-lettered. */
+    private static long pending(BackfillRuns.Run run, long sent, long dead) {
+        return Math.max(0, run.eventsQueued() - sent - dead);
+    }
+
+    private static long total(Map<String, Long> sent) {
+        return sent.values().stream().mapToLong(Long::longValue).sum();
     }
 
     private BackfillRuns.Run current(Exchange exchange) {
@@ -201,9 +209,9 @@ public class Backfill {
         }
         BackfillRuns.Run run = latest.get();
         Map<String, Long> sent = runs.sent(run.id());
-        long sentTotal = sent.values().stream().mapToLong(Long::longValue).sum();
+        long sentTotal = total(sent);
         long dead = deadLetters.count(LANE);
-        long pending = Math.max(0, run.eventsQueued() - sentTotal - dead);
+        long pending = pending(run, sentTotal, dead);
         double fraction = run.running() ? fraction(run) : 1.0;
         double seconds = run.activeMillis() / 1000.0;
         double ordersPerSecond = seconds > 0 ? run.ordersSeen() / seconds : 0;

@@ -73,7 +73,8 @@ class BackfillDelivery extends BulkJobDelivery {
         data.put("type", "event-bulk-create-job");
         ArrayNode entries = data.putObject("attributes").putObject("events-bulk-create").putArray("data");
         for (ClaimedDelivery row : batch.rows()) {
-            ObjectNode event = (ObjectNode) read(row.payload()).path("data").path("attributes").deepCopy();
+            // A fresh tree per row: its event attributes can be moved into the job as they are.
+            ObjectNode event = (ObjectNode) read(row.payload()).path("data").path("attributes");
             JsonNode profile = event.remove("profile");
             ObjectNode entry = byProfile.computeIfAbsent(profile.toString(), key -> {
                 ObjectNode e = entries.addObject();

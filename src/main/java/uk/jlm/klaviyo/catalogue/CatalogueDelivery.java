@@ -5,8 +5,9 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -44,14 +45,17 @@ class CatalogueDelivery extends BulkJobDelivery {
     private static final Logger log = LoggerFactory.getLogger(CatalogueDelivery.class);
 
     private final OfferLedger ledger;
+    private final KlaviyoCatalogue catalogue;
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
     private final CatalogueProperties config;
 
     CatalogueDelivery(Outbox outbox, KlaviyoDelivery delivery, ProducerTemplate producer, FlowMetrics metrics,
-                      Clock clock, OfferLedger ledger, JdbcTemplate jdbc, ObjectMapper json, CatalogueProperties config) {
+                      Clock clock, OfferLedger ledger, KlaviyoCatalogue catalogue, JdbcTemplate jdbc, ObjectMapper json,
+                      CatalogueProperties config) {
         super(OfferLedger.FLOW, EndpointClass.PROFILES, outbox, delivery, producer, metrics, clock);
         this.ledger = ledger;
+        this.catalogue = catalogue;
         this.jdbc = jdbc;
         this.json = json;
         this.config = config;
@@ -78,17 +82,17 @@ class CatalogueDelivery extends BulkJobDelivery {
         if (config.mode() != Mode.OWN || rows.isEmpty()) {
             return rows;
         }
-        List<String> ids = rows.stream().map(r -> ledger.read(r.payload()).variantId()).toList();
-        Set<String> existing = new HashSet<>(jdbc.queryForList("SELECT id FROM klaviyo_variant WHERE id IN ("
-                + OfferLedger.placeholders(ids.size()) + ")", String.class, ids.toArray()));
+        Map<ClaimedDelivery, String> variantIds = new LinkedHashMap<>();
+        rows.forEach(row -> variantIds.put(row, ledger.read(row.payload()).variantId()));
+        Set<String> existing = catalogue.existing(variantIds.values());
         List<ClaimedDelivery> ready = new ArrayList<>();
-        for (ClaimedDelivery row : rows) {
-            if (existing.contains(ledger.read(row.payload()).variantId())) {
+        variantIds.forEach((row, variantId) -> {
+            if (existing.contains(variantId)) {
                 ready.add(row);
             } else {
                 outbox.retryLater(row.id(), WAIT_FOR_CREATION);
             }
-        }
+        });
         return ready;
     }
 

@@ -24,7 +24,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import uk.jlm.klaviyo.config.CatalogueProperties;
-import uk.jlm.klaviyo.config.FlowsProperties;
 import uk.jlm.klaviyo.config.JlmProperties;
 import uk.jlm.klaviyo.jlm.FeedPolls;
 import uk.jlm.klaviyo.jlm.FeedState;
@@ -69,7 +68,7 @@ public class CatalogueFeed {
     private final Clock clock;
 
     CatalogueFeed(FeedPolls polls, FeedState state, JlmRequests requests, OfferLedger ledger, DeadLetters deadLetters,
-                  ObjectMapper json, CatalogueProperties config, JlmProperties jlm, FlowsProperties flows, Clock clock) {
+                  ObjectMapper json, CatalogueProperties config, JlmProperties jlm, Clock clock) {
         this.polls = polls;
         this.state = state;
         this.requests = requests;
@@ -81,9 +80,6 @@ public class CatalogueFeed {
         this.clock = clock;
         if (config.statusPollInterval().compareTo(Duration.ofSeconds(10)) < 0) {
             log.warn("catalogue.status-poll-interval {} is below Mirakl's OF53 floor of 10 s", config.statusPollInterval());
-        }
-        if (flows.catalogue().interval().compareTo(Duration.ofMinutes(1)) < 0) {
-            log.warn("flows.catalogue.interval {} is below Mirakl's OF52 floor of 1 minute", flows.catalogue().interval());
         }
     }
 
@@ -127,7 +123,7 @@ public class CatalogueFeed {
     }
 
     public void prepareStatus(Exchange exchange) {
-        state.extend(FEED);
+        polls.heartbeat(exchange);
         requests.prepare(exchange, Map.of());
     }
 
@@ -158,7 +154,7 @@ public class CatalogueFeed {
 
     /** OF54: one file URL from OF53, with the JLM key only if it is on JLM's own host. */
     public void prepareDownload(Exchange exchange) {
-        state.extend(FEED);
+        polls.heartbeat(exchange);
         int index = exchange.getProperty(Exchange.LOOP_INDEX, Integer.class);
         @SuppressWarnings("unchecked")
         String url = ((List<String>) exchange.getProperty(URLS, List.class)).get(index);
@@ -200,17 +196,11 @@ public class CatalogueFeed {
                             + ":" + read, "offer export record " + read + " is not an offer object", String.valueOf(node));
                     continue;
                 }
-                MiraklOffer offer = MiraklOffer.from(node);
-                String problem = offer.problem();
-                if (problem != null) {
-                    deadLetters.inputRejected(FEED, offer.sourceRef(), problem, node.toString());
-                    continue;
-                }
-                chunk.add(offer);
+                chunk.add(MiraklOffer.from(node));
                 if (chunk.size() == CHUNK) {
                     queued += ledger.apply(chunk);
                     chunk.clear();
-                    state.extend(FEED);
+                    polls.heartbeat(exchange);
                 }
             }
             queued += ledger.apply(chunk);

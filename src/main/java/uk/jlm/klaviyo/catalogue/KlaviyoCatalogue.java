@@ -5,7 +5,10 @@ import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -111,6 +114,16 @@ public class KlaviyoCatalogue {
         jdbc.update("DELETE FROM klaviyo_variant WHERE generation <> ?", exchange.getProperty(GENERATION, Long.class));
         state.ensure(REFRESH);
         state.commit(REFRESH, clock.instant());
+    }
+
+    /** Which of these variant ids the catalogue has (read from Klaviyo, or created by us and reported complete). */
+    Set<String> existing(Collection<String> variantIds) {
+        List<String> ids = variantIds.stream().distinct().toList();
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(jdbc.queryForList("SELECT id FROM klaviyo_variant WHERE id IN ("
+                + OfferLedger.placeholders(ids.size()) + ")", String.class, ids.toArray()));
     }
 
     /** Records variants this service created (mode own) as soon as Klaviyo reports the job complete. */

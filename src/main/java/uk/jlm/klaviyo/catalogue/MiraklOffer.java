@@ -7,10 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * The fields of an OF54 JSON export offer ({@code OF54_Response_200_Ext_FileStructure}) the catalogue sync uses.
  * Price: the default entry of {@code prices[]} (the one without {@code context}), its {@code discount_price} when
- * present, else its {@code origin_price}.
+ * present, else its {@code origin_price}. {@code source} is the record as JLM sent it, for a dead letter.
  */
 record MiraklOffer(Long offerId, String shopSku, Integer quantity, boolean active, boolean deleted,
-                   String description, BigDecimal price, String currency, String lastUpdated) {
+                   String description, BigDecimal price, String currency, String lastUpdated, JsonNode source) {
 
     static MiraklOffer from(JsonNode node) {
         return new MiraklOffer(
@@ -22,7 +22,8 @@ record MiraklOffer(Long offerId, String shopSku, Integer quantity, boolean activ
                 text(node, "description"),
                 defaultPrice(node.path("prices")),
                 text(node, "currency_iso_code"),
-                text(node, "last_updated"));
+                text(node, "last_updated"),
+                node);
     }
 
     /** Why this offer cannot be synced, or null. */

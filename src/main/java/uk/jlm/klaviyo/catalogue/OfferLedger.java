@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -58,9 +59,12 @@ public class OfferLedger {
     private final Clock clock;
     private final CatalogueProperties config;
     private final Counter restocks;
+    private final KlaviyoCatalogue catalogue;
 
     OfferLedger(JdbcTemplate jdbc, TransactionTemplate tx, Outbox outbox, DeadLetters deadLetters, SkuMatcher matcher,
-                ObjectMapper json, FlowMetrics metrics, Clock clock, CatalogueProperties config, MeterRegistry registry) {
+                ObjectMapper json, FlowMetrics metrics, Clock clock, CatalogueProperties config, MeterRegistry registry,
+                KlaviyoCatalogue catalogue) {
+        this.catalogue = catalogue;
         this.jdbc = jdbc;
         this.tx = tx;
         this.outbox = outbox;
@@ -85,7 +89,7 @@ public class OfferLedger {
         for (MiraklOffer offer : offers) {
             String problem = offer.problem();
             if (problem != null) {
-                deadLetters.inputRejected(FLOW, offer.sourceRef(), problem, write(offer));
+                deadLetters.inputRejected(FLOW, offer.sourceRef(), problem, offer.source().toString());
             } else {
                 valid.put(offer.shopSku(), offer); // the file's later line for a SKU wins
             }
@@ -103,6 +107,8 @@ public class OfferLedger {
         Map<String, String> keys = new HashMap<>();
         offers.keySet().forEach(sku -> keys.put(sku, matcher.key(matcher.klaviyoSku(sku))));
         Map<String, String> variants = variantsByKey(keys.values());
+        Set<String> existing = config.mode() == Mode.OWN
+                ? catalogue.existing(keys.values().stream().map(key -> ID_PREFIX + key).toList()) : Set.of();
         Timestamp now = Timestamp.from(clock.instant());
         int queued = 0;
         for (MiraklOffer offer : offers.values()) {
@@ -133,7 +139,7 @@ public class OfferLedger {
                 continue; // unmatched: reported by the mismatch report, synced once it matches
             }
             boolean restock = before != null && before.quantity() == 0 && quantity > 0;
-            boolean create = config.mode() == Mode.OWN && before == null && !variantExists(variantId);
+            boolean create = config.mode() == Mode.OWN && before == null && !existing.contains(variantId);
             queue(new Sync(sku, klaviyoSku, variantId, title, offer.description(), offer.price(), offer.currency(),
                     quantity, restock), create, version);
             queued++;
@@ -208,11 +214,6 @@ public class OfferLedger {
                 create ? CREATE_ITEM_PATH : UPDATE_PATH, metric, null, write(queued),
                 clock.instant().atOffset(ZoneOffset.UTC)), sync.shopSku());
         metrics.detected(FLOW, metric);
-    }
-
-    private boolean variantExists(String variantId) {
-        Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM klaviyo_variant WHERE id = ?", Integer.class, variantId);
-        return n != null && n > 0;
     }
 
     private Map<String, Snapshot> snapshots(Collection<String> skus) {
